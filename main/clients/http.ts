@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { ConnectionConfig } from '../config/schema';
+import { SourceError, errorTextFromBody, toSourceError } from './source-error';
+
+export type SecretResolver = (value: string | { secretRef: string }) => string;
+export const inlineSecrets: SecretResolver = (v) => {
+  if (typeof v === 'string') return v;
+  throw new Error(`secret "${v.secretRef}" is not available in this host`);
+};
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  path: string;
+  query?: Record<string, string | string[] | number | undefined>;
+  body?: unknown;
+  /** Raw body (e.g. NDJSON); sent as is. */
+  rawBody?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  text: string;
+  bytes: number;
+  latencyMs: number;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  send(req: HttpRequest): Promise<HttpResponse>;
+  /** Sends and parses JSON; any status >= 400 throws a SourceError with the server's text. */
+  json<T = unknown>(req: HttpRequest): Promise<T>;
+  /** Sends; any status >= 400 throws a SourceError with the server's text; the body is not parsed. */
+  ok(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+function buildDispatcher(cfg: ConnectionConfig): Dispatcher {
+  const tls = cfg.tls ?? {};
+  const connect = {
+    ca: tls.caFile ? readFileSync(tls.caFile) : undefined,
+    cert: tls.certFile ? readFileSync(tls.certFile) : undefined,
+    key: tls.keyFile ? readFileSync(tls.keyFile) : undefined,
+    rejectUnauthorized: tls.insecureSkipVerify ? false : true,
+  };
+  const common = { connect, keepAliveTimeout: 30_000, connections: 8 };
+  if (cfg.proxy === 'env') return new EnvHttpProxyAgent({ ...common, requestTls: connect });
+  if (cfg.proxy) return new ProxyAgent({ uri: cfg.proxy, requestTls: connect });
+  return new Agent(common);
+}
+
+export function buildUrl(base: string, path: string, query?: HttpRequest['query']): string {
+  const url = new URL(base.replace(/\/+$/, '') + path);
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+  }
+  return url.toString();
+}
+
+export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretResolver = inlineSecrets, defaultTimeoutMs = 10_000): HttpClient {
+  const dispatcher = buildDispatcher(cfg);
+  const headers: Record<string, string> = { accept: 'application/json', ...(cfg.headers ?? {}) };
+  if (cfg.basicAuth) {
+    const pw = resolveSecret(cfg.basicAuth.password);
+    headers.authorization = `Basic ${Buffer.from(`${cfg.basicAuth.username}:${pw}`).toString('base64')}`;
+  }
+  if (cfg.bearerToken) headers.authorization = `Bearer ${resolveSecret(cfg.bearerToken)}`;
+  const timeoutDefault = cfg.timeoutMs ?? defaultTimeoutMs;
+
+  async function send(req: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = req.timeoutMs ?? timeoutDefault;
+    const timeoutSignal = AbortSignal.timeout(timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
+    const started = performance.now();
+    const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+    try {
+      const res = await request(buildUrl(cfg.url, req.path, req.query), {
+        method: req.method ?? 'GET',
+        headers: body === undefined ? headers : { ...headers, 'content-type': req.contentType ?? 'application/json' },
+        body,
+        signal,
+        dispatcher,
+      });
+      // Always consume the body so the connection goes back to the pool.
+      const text = await res.body.text();
+      return { status: res.statusCode, text, bytes: Buffer.byteLength(text), latencyMs: performance.now() - started };
+    } catch (err) {
+      throw toSourceError(err, timeoutMs, req.signal);
+    }
+  }
+
+  async function ok(req: HttpRequest): Promise<HttpResponse> {
+    const res = await send(req);
+    if (res.status === 401 || res.status === 403) {
+      throw new SourceError('auth', `HTTP ${res.status}: ${errorTextFromBody(res.text) || 'unauthorized'}`, res.status);
+    }
+    if (res.status >= 400) throw new SourceError('http', `HTTP ${res.status}: ${errorTextFromBody(res.text)}`, res.status);
+    return res;
+  }
+
+  async function json<T>(req: HttpRequest): Promise<T> {
+    const res = await ok(req);
+    try {
+      return JSON.parse(res.text) as T;
+    } catch (err) {
+      const head = res.text.slice(0, 120).replace(/\s+/g, ' ');
+      throw new SourceError('parse', `invalid JSON from server (${(err as Error).message}): ${head}`, res.status);
+    }
+  }
+
+  return { baseUrl: cfg.url, send, json, ok, close: () => dispatcher.close() };
+}

@@ -1,0 +1,43 @@
+/**
+ * The one contract between renderer and core: every request the renderer may make and every event
+ * it is told. Both hosts (Electron IPC, browser-mode WebSocket) and the renderer import this file.
+ */
+import type { z } from 'zod';
+import type { RequestDef } from './define';
+import { coreRequests, type CoreEvents } from './core';
+import { fleetRequests, type FleetEvents } from './fleet';
+import { alertRequests, type AlertEvents } from './alerts';
+
+export * from './define';
+export * from './core';
+export * from './fleet';
+export * from './alerts';
+
+export const requests = {
+  ...coreRequests,
+  ...fleetRequests,
+  ...alertRequests,
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type RequestArgs<N extends RequestName> = z.input<Requests[N]['args']>;
+export type RequestResult<N extends RequestName> =
+  Requests[N] extends RequestDef<z.ZodType, infer R> ? R : never;
+
+export interface EventMap extends CoreEvents, FleetEvents, AlertEvents {}
+export type EventName = keyof EventMap;
+export type ConsoleEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
+
+/** What the renderer holds: the same shape over Electron IPC and over the browser-mode WebSocket. */
+export interface ConsoleBridge {
+  invoke<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResult<N>>;
+  subscribe(listener: (event: ConsoleEvent) => void): () => void;
+}
+
+export const IPC_INVOKE_CHANNEL = 'ops-console:invoke';
+export const IPC_EVENT_CHANNEL = 'ops-console:event';
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);
+}
