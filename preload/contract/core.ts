@@ -50,7 +50,7 @@ export const coreRequests = {
   'core.hello': request<HelloResult>()(z.object({}).strict()),
   'core.selectEnvironment': request<void>()(z.object({ name: z.string().min(1).max(200) }).strict()),
   'core.refreshNow': request<void>()(z.object({}).strict()),
-  'core.openExternal': request<void>()(z.object({ url: z.string().max(8192) }).strict()),
+  'core.openExternal': request<{ openedBy: 'host' | 'renderer'; url: string }>()(z.object({ url: z.string().max(8192) }).strict()),
   /** The renderer says whether anyone is looking, so hidden windows cost nothing. */
   'core.setVisibility': request<void>()(z.object({ visible: z.boolean() }).strict()),
 };

@@ -35,8 +35,7 @@ export interface ConsoleBridge {
   subscribe(listener: (event: ConsoleEvent) => void): () => void;
 }
 
-export const IPC_INVOKE_CHANNEL = 'ops-console:invoke';
-export const IPC_EVENT_CHANNEL = 'ops-console:event';
+export * from './channels';
 
 export function isRequestName(name: unknown): name is RequestName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requests, name);

@@ -1,0 +1,77 @@
+import type { AlertView } from '../../preload/contract';
+import type { GettableAlert } from '../clients/alertmanager';
+
+/**
+ * Merges the alerts of several Alertmanagers. Replicas of one HA cluster hold the same alert under the
+ * same fingerprint (a hash of its label set), so one alert shows once, naming every Alertmanager that has it.
+ */
+export function mergeAlerts(perSource: { source: string; alerts: GettableAlert[] }[]): Map<string, AlertView> {
+  const merged = new Map<string, AlertView>();
+  for (const { source, alerts } of perSource) {
+    for (const a of alerts) {
+      const existing = merged.get(a.fingerprint);
+      if (existing) {
+        if (!existing.alertmanagers.includes(source)) existing.alertmanagers.push(source);
+        // The most recently updated replica's view wins for state.
+        if (a.updatedAt > existing.updatedAt) Object.assign(existing, fromGettable(a, existing.alertmanagers));
+        continue;
+      }
+      merged.set(a.fingerprint, fromGettable(a, [source]));
+    }
+  }
+  return merged;
+}
+
+function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
+  return {
+    fingerprint: a.fingerprint,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    updatedAt: a.updatedAt,
+    endsAt: a.endsAt,
+    generatorURL: a.generatorURL,
+    state: a.status.state,
+    silencedBy: a.status.silencedBy,
+    inhibitedBy: a.status.inhibitedBy,
+    receivers: a.receivers.map((r) => r.name),
+    alertmanagers,
+  };
+}
+
+/** What changed between two polls; `updatedAt` alone moving does not count as a change. */
+export function diffAlerts(prev: Map<string, AlertView>, next: Map<string, AlertView>): { upserted: AlertView[]; removed: string[] } {
+  const upserted: AlertView[] = [];
+  const removed: string[] = [];
+  for (const [fp, alert] of next) {
+    const old = prev.get(fp);
+    if (!old || !sameAlert(old, alert)) upserted.push(alert);
+  }
+  for (const fp of prev.keys()) if (!next.has(fp)) removed.push(fp);
+  return { upserted, removed };
+}
+
+function sameAlert(a: AlertView, b: AlertView): boolean {
+  return (
+    a.state === b.state &&
+    a.endsAt === b.endsAt &&
+    a.startsAt === b.startsAt &&
+    a.generatorURL === b.generatorURL &&
+    sameList(a.silencedBy, b.silencedBy) &&
+    sameList(a.inhibitedBy, b.inhibitedBy) &&
+    sameList(a.alertmanagers, b.alertmanagers) &&
+    sameList(a.receivers, b.receivers) &&
+    sameRecord(a.annotations, b.annotations) &&
+    sameRecord(a.labels, b.labels)
+  );
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}

@@ -1,0 +1,76 @@
+/**
+ * Browser mode: `npm run serve -- --config <file> [--port <n>] [--host <addr> --allow-non-loopback]`.
+ * Runs the same core as the Electron host and serves the built renderer on 127.0.0.1.
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { loadConfigFile } from '../config/load';
+import { createConsole } from '../core/create-console';
+import { startBrowserHost } from './server';
+import { envSecretResolver } from './env-secrets';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-non-loopback': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      open: { type: 'string' },
+    },
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${values.port}" is not a port number (0-65535)`);
+  const configPath = values.config ? resolve(values.config) : process.env.OPS_CONSOLE_CONFIG ?? null;
+  let config = null;
+  let configError: string | null = null;
+  if (configPath) {
+    try {
+      config = await loadConfigFile(configPath);
+    } catch (err) {
+      configError = (err as Error).message;
+      console.error(`ops-console: ${configError}`);
+    }
+  } else {
+    configError = 'no config file given: start with --config <file> (see README, "Configuration")';
+  }
+  const dataDir = resolve(values['data-dir'] ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ops-console'));
+  mkdirSync(dataDir, { recursive: true });
+  const { core } = createConsole({
+    config,
+    configError,
+    configPath,
+    host: { kind: 'browser', dataDir, openExternal: async () => false, resolveSecret: envSecretResolver },
+  });
+  await core.start();
+  const host = await startBrowserHost({
+    core,
+    rendererDir: resolve(here, '../../dist/renderer'),
+    port,
+    host: values.host ?? '127.0.0.1',
+    allowNonLoopback: values['allow-non-loopback'] ?? false,
+  });
+  console.log(`ops-console listening on ${host.url}`);
+  const stop = async () => {
+    await host.close();
+    await core.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(`ops-console: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error('ops-console: that port is in use; pick another with --port or leave it out for a random one');
+    process.exit(1);
+  });
+}

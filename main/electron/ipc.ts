@@ -1,0 +1,22 @@
+import { ipcMain, type BrowserWindow } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../preload/contract';
+import type { ConsoleCore } from '../core/console-core';
+import { isTrustedSender } from './security';
+
+/** Bridges the contract over IPC: sender checked here, arguments validated by the core's schemas. */
+export function wireIpc(core: ConsoleCore, getWindow: () => BrowserWindow | null, appIndexUrl: string): () => void {
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, name: unknown, args: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, appIndexUrl)) {
+      return { ok: false, error: { code: 'invalid-argument', message: 'request from an untrusted frame refused' } };
+    }
+    return core.invoke(name, args);
+  });
+  const unsubscribe = core.subscribe((event) => {
+    const win = getWindow();
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+  };
+}

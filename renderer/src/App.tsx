@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { Header } from './components/Header';
+import { StatusBar } from './components/StatusBar';
+import { useCoreStore } from './store/core-store';
+import { useUiStore } from './store/ui-store';
+import { ServersPane } from './panes/servers/ServersPane';
+import { AlertsPane } from './panes/alerts/AlertsPane';
+import { LogsPane } from './panes/logs/LogsPane';
+import { IncidentsPane } from './panes/incidents/IncidentsPane';
+
+function useThemeAttribute(): void {
+  const theme = useCoreStore((s) => s.theme);
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      document.documentElement.dataset.theme = theme === 'system' ? (media.matches ? 'dark' : 'light') : theme;
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+export function App() {
+  useThemeAttribute();
+  const pane = useUiStore((s) => s.pane);
+  const configError = useCoreStore((s) => s.environments.configError);
+  return (
+    <div className="app">
+      <Header />
+      {configError && (
+        <div role="alert" className="banner banner-error">
+          Configuration problem: {configError}
+        </div>
+      )}
+      <main className="content">
+        {pane === 'Servers' && <ServersPane />}
+        {pane === 'Alerts' && <AlertsPane />}
+        {pane === 'Logs' && <LogsPane />}
+        {pane === 'Incidents' && <IncidentsPane />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Builds the renderer (browser + Electron), the Electron main process and the preload with esbuild.
+// `--if-stale` skips the build when dist/ is newer than every source file.
+import { build } from 'esbuild';
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist');
+
+async function newest(dir) {
+  let max = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) max = Math.max(max, await newest(p));
+    else max = Math.max(max, (await stat(p)).mtimeMs);
+  }
+  return max;
+}
+
+async function isStale() {
+  try {
+    const built = (await stat(join(out, 'renderer', 'app.js'))).mtimeMs;
+    const src = Math.max(await newest(join(root, 'renderer')), await newest(join(root, 'preload')));
+    return src > built;
+  } catch {
+    return true;
+  }
+}
+
+if (process.argv.includes('--if-stale') && !(await isStale())) process.exit(0);
+
+const started = Date.now();
+await mkdir(join(out, 'renderer'), { recursive: true });
+await Promise.all([
+  build({
+    entryPoints: { app: join(root, 'renderer/src/main.tsx') },
+    outdir: join(out, 'renderer'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome120'],
+    minify: true,
+    sourcemap: true,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  }),
+  build({
+    entryPoints: { main: join(root, 'main/electron/main.ts') },
+    outdir: join(out, 'electron'),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: ['node22'],
+    external: ['electron'],
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  build({
+    entryPoints: { preload: join(root, 'preload/preload.ts') },
+    outdir: join(out, 'electron'),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: ['node22'],
+    external: ['electron'],
+    logLevel: 'warning',
+  }),
+]);
+await copyFile(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'));
+console.log(`built dist/ in ${Date.now() - started} ms`);
