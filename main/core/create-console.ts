@@ -11,7 +11,7 @@ export interface ConsoleFeatures {
 export function createConsole(opts: CoreOptions): { core: ConsoleCore; features: ConsoleFeatures } {
   const core = new ConsoleCore(opts);
   const alerts = new AlertsFeature(core);
-  const fleet = new FleetFeature(core);
+  const fleet = new FleetFeature(core, alerts);
   core.addFeature(alerts);
   core.addFeature(fleet);
   return { core, features: { fleet, alerts } };

@@ -1,6 +1,7 @@
 import type { FleetState, ServerTile } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
+import type { AlertsFeature } from '../alerts/alerts-feature';
 
 /** Live fleet: one tile per Prometheus `up` target, merged across the environment's Prometheus sources. */
 export class FleetFeature implements Feature {
@@ -8,7 +9,11 @@ export class FleetFeature implements Feature {
   private bySource = new Map<string, ServerTile[]>();
   private runtime: EnvironmentRuntime | null = null;
 
-  constructor(private readonly core: ConsoleCore) {
+  constructor(
+    private readonly core: ConsoleCore,
+    /** Firing alerts per instance come from here. */
+    readonly alerts: AlertsFeature,
+  ) {
     core.provideSnapshot('fleet.state', () => this.state);
     core.handle('fleet.refresh', () => this.runtime?.refreshAll());
   }
