@@ -1,5 +1,6 @@
 import type { AlertView } from '../../preload/contract';
 import type { GettableAlert } from '../clients/alertmanager';
+import { sameAck } from './silence-logic';
 
 /**
  * Merges the alerts of several Alertmanagers. Replicas of one HA cluster hold the same alert under the
@@ -57,6 +58,7 @@ function sameAlert(a: AlertView, b: AlertView): boolean {
     a.endsAt === b.endsAt &&
     a.startsAt === b.startsAt &&
     a.generatorURL === b.generatorURL &&
+    sameAck(a.ack ?? null, b.ack ?? null) &&
     sameList(a.silencedBy, b.silencedBy) &&
     sameList(a.inhibitedBy, b.inhibitedBy) &&
     sameList(a.alertmanagers, b.alertmanagers) &&

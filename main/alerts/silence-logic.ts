@@ -1,0 +1,152 @@
+/**
+ * Acknowledgements and silences, pure.
+ * An acknowledgement is what karma and kthxbye expect: a short silence whose matchers are all of the alert's
+ * labels (exact), whose comment starts with `ACK!`, created by the console's user name.
+ */
+import type { AckInfo, AlertView, SilenceMatcher, SilenceView } from '../../preload/contract';
+import type { GettableSilence } from '../clients/alertmanager';
+import { compileMatchers } from './alert-filter';
+
+export const ACK_PREFIX = 'ACK!';
+
+export function ackComment(user: string): string {
+  return `${ACK_PREFIX} acknowledged in Ops Console by ${user}`;
+}
+
+export function isAckComment(comment: string): boolean {
+  return comment.startsWith(ACK_PREFIX);
+}
+
+/** Every label of the alert as an exact matcher, sorted by name. */
+export function ackMatchers(labels: Record<string, string>): SilenceMatcher[] {
+  return Object.keys(labels)
+    .sort()
+    .map((name) => ({ name, value: labels[name]!, isRegex: false, isEqual: true }));
+}
+
+/** The same silence id on several replicas is one silence, naming every Alertmanager that holds it. */
+export function mergeSilences(perSource: { source: string; silences: GettableSilence[] }[]): SilenceView[] {
+  const byId = new Map<string, SilenceView>();
+  for (const { source, silences } of perSource) {
+    for (const s of silences) {
+      const existing = byId.get(s.id);
+      if (existing) {
+        if (!existing.alertmanagers.includes(source)) existing.alertmanagers.push(source);
+        if (s.updatedAt > existing.updatedAt) Object.assign(existing, toView(s, existing.alertmanagers));
+        continue;
+      }
+      byId.set(s.id, toView(s, [source]));
+    }
+  }
+  const order: Record<SilenceView['state'], number> = { active: 0, pending: 1, expired: 2 };
+  return [...byId.values()].sort((a, b) => order[a.state] - order[b.state] || (a.endsAt < b.endsAt ? 1 : a.endsAt > b.endsAt ? -1 : a.id.localeCompare(b.id)));
+}
+
+function toView(s: GettableSilence, alertmanagers: string[]): SilenceView {
+  return {
+    id: s.id,
+    matchers: s.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual })),
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    updatedAt: s.updatedAt,
+    createdBy: s.createdBy,
+    comment: s.comment,
+    state: s.status.state,
+    isAck: isAckComment(s.comment),
+    alertmanagers,
+  };
+}
+
+/**
+ * Acknowledgement of each alert: active ACK! silences that silence it (status.silencedBy) or whose matchers
+ * match its labels (a fresh ACK before Alertmanager's next status update). Returns a new map of alerts
+ * with `ack` set or cleared; untouched alerts keep their identity.
+ */
+export function applyAcks(alerts: Map<string, AlertView>, silences: SilenceView[]): Map<string, AlertView> {
+  const acks = silences.filter((s) => s.isAck && s.state === 'active');
+  const ackById = new Map(acks.map((s) => [s.id, s]));
+  const compiled = acks.map((s) => {
+    try {
+      return { s, match: compileMatchers(s.matchers) };
+    } catch {
+      return { s, match: () => false };
+    }
+  });
+  // Index ACK silences by their alertname matcher so 50,000 alerts do not each test every silence.
+  const byAlertname = new Map<string, typeof compiled>();
+  const general: typeof compiled = [];
+  for (const c of compiled) {
+    const an = c.s.matchers.find((m) => m.name === 'alertname' && m.isEqual && !m.isRegex);
+    if (an) byAlertname.set(an.value, [...(byAlertname.get(an.value) ?? []), c]);
+    else general.push(c);
+  }
+  const out = new Map<string, AlertView>();
+  for (const [fp, a] of alerts) {
+    const found = new Map<string, SilenceView>();
+    for (const id of a.silencedBy) {
+      const s = ackById.get(id);
+      if (s) found.set(s.id, s);
+    }
+    for (const c of [...(byAlertname.get(a.labels.alertname ?? '') ?? []), ...general]) if (!found.has(c.s.id) && c.match(a.labels)) found.set(c.s.id, c.s);
+    const ack = found.size > 0 ? ackInfo([...found.values()]) : null;
+    out.set(fp, sameAck(a.ack ?? null, ack) ? a : { ...a, ack });
+  }
+  return out;
+}
+
+function ackInfo(silences: SilenceView[]): AckInfo {
+  const first = silences.reduce((x, y) => (Date.parse(y.startsAt) < Date.parse(x.startsAt) ? y : x));
+  return {
+    by: first.createdBy,
+    at: Date.parse(first.startsAt),
+    endsAt: Math.max(...silences.map((s) => Date.parse(s.endsAt))),
+    silenceIds: silences.map((s) => s.id).sort(),
+    comment: first.comment,
+  };
+}
+
+export function sameAck(a: AckInfo | null, b: AckInfo | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.by === b.by && a.at === b.at && a.endsAt === b.endsAt && a.comment === b.comment && a.silenceIds.join() === b.silenceIds.join();
+}
+
+/**
+ * Alertmanagers grouped into HA clusters: two Alertmanagers are one cluster when their /api/v2/status peer
+ * lists share a peer name. An Alertmanager whose status is unknown or has clustering disabled is a
+ * cluster of its own. Order follows the configuration.
+ */
+export function clustersFromStatus(names: string[], peersOf: Map<string, string[] | null>): { name: string; members: string[] }[] {
+  const parent = new Map(names.map((n) => [n, n]));
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const owner = new Map<string, string>();
+  for (const n of names) {
+    for (const peer of peersOf.get(n) ?? []) {
+      const o = owner.get(peer);
+      if (o === undefined) owner.set(peer, n);
+      else {
+        const a = find(o);
+        const b = find(n);
+        if (a !== b) parent.set(b, a);
+      }
+    }
+  }
+  const clusters = new Map<string, string[]>();
+  for (const n of names) {
+    const r = find(n);
+    clusters.set(r, [...(clusters.get(r) ?? []), n]);
+  }
+  return [...clusters.values()].map((members) => ({ name: members.join('+'), members }));
+}
+
+/** Matches a silence against current alerts, in inbox order, for the editor's live preview. */
+export function previewMatches(alerts: Iterable<AlertView>, matchers: SilenceMatcher[]): AlertView[] {
+  const match = compileMatchers(matchers);
+  const out: AlertView[] = [];
+  for (const a of alerts) if (match(a.labels)) out.push(a);
+  return out;
+}
