@@ -1,13 +1,45 @@
-import type { FleetState, ServerTile } from '../../preload/contract';
+import type { FleetSourceStatus, FleetState, ServerTile, TileSparkline } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
+import { ConsoleError } from '../core/errors';
 import type { AlertsFeature } from '../alerts/alerts-feature';
+import { firingByInstance, mergeTiles, resolveQueries, summarize, type FleetQueryName } from './fleet-model';
+import { pollSource, pollSparklines, queryHistory } from './fleet-poll';
+import { startHealthChecks, type HealthCheck } from './health-checks';
 
-/** Live fleet: one tile per Prometheus `up` target, merged across the environment's Prometheus sources. */
+const DEFAULT_THRESHOLDS: FleetState['thresholds'] = {
+  cpu: { warning: 80, critical: 95 },
+  memory: { warning: 85, critical: 95 },
+  disk: { warning: 80, critical: 90 },
+};
+
+function emptyState(environment: string | null, queries = resolveQueries(undefined).queries, thresholds = DEFAULT_THRESHOLDS): FleetState {
+  return {
+    environment,
+    tiles: [],
+    updatedAt: null,
+    healthChecks: [],
+    sources: [],
+    summary: { ok: 0, warning: 0, critical: 0, down: 0, stale: 0 },
+    thresholds,
+    queries,
+  };
+}
+
+/**
+ * Live fleet: one tile per `up` target of every Prometheus-compatible source of the environment, with
+ * the runbooks' metrics from a fixed number of vector queries per poll, sparklines from batched range
+ * queries on a slower cadence, firing alerts from the alerts feature, and HTTP health-check tiles.
+ */
 export class FleetFeature implements Feature {
-  private state: FleetState = { environment: null, tiles: [], updatedAt: null };
+  private state: FleetState = emptyState(null);
   private bySource = new Map<string, ServerTile[]>();
+  private sparklines = new Map<string, Map<string, TileSparkline>>();
+  private sourceStatus = new Map<string, FleetSourceStatus>();
+  private checks: HealthCheck[] = [];
+  private queries: Record<FleetQueryName, string> = resolveQueries(undefined).queries;
   private runtime: EnvironmentRuntime | null = null;
+  private publishQueued = false;
 
   constructor(
     private readonly core: ConsoleCore,
@@ -16,55 +48,100 @@ export class FleetFeature implements Feature {
   ) {
     core.provideSnapshot('fleet.state', () => this.state);
     core.handle('fleet.refresh', () => this.runtime?.refreshAll());
+    core.handle('fleet.history', async (args) => {
+      const runtime = this.runtime;
+      if (!runtime) throw new ConsoleError('unavailable', 'no environment is selected');
+      const source = runtime.prometheus.find((s) => s.name === args.source);
+      if (!source) throw new ConsoleError('not-found', `no Prometheus source named "${args.source}" in environment "${runtime.name}"`);
+      const to = args.rangeMs !== undefined ? this.core.now() : args.to!;
+      const from = args.rangeMs !== undefined ? to - args.rangeMs : args.from!;
+      return queryHistory(source.name, source.client, this.queries, args.instance, from, to);
+    });
+    alerts.onAlerts(() => this.queuePublish());
+  }
+
+  /** The current state (tests, other features). */
+  current(): FleetState {
+    return this.state;
   }
 
   onEnvironment(runtime: EnvironmentRuntime): void {
     this.runtime = runtime;
     this.bySource = new Map();
-    this.state = { environment: runtime.name, tiles: [], updatedAt: null };
-    this.core.emit('fleet.state', this.state);
+    this.sparklines = new Map();
+    this.sourceStatus = new Map();
+    const { queries, unknown } = resolveQueries(runtime.config.queries);
+    this.queries = queries;
+    const thresholds = runtime.config.thresholds;
+    for (const source of runtime.prometheus) {
+      this.sourceStatus.set(source.name, { name: source.name, url: source.config.url, reachable: true, lastSuccessAt: null, error: null, queryErrors: {} });
+    }
+    this.checks = startHealthChecks(runtime, () => this.queuePublish());
+    this.state = emptyState(runtime.name, queries, thresholds);
+    this.publish(runtime);
+    const unknownNote = unknown.length ? `unknown key(s) in queries: ${unknown.join(', ')} (known: up, cpu, memory, disk, netRx, netTx, load1)` : undefined;
+
     for (const source of runtime.prometheus) {
       const interval = source.config.intervalMs ?? runtime.settings.polling.prometheusMs;
       runtime.addPoller(async (signal) => {
         const started = performance.now();
+        const status = this.sourceStatus.get(source.name)!;
         try {
-          const samples = await source.client.query('up', { signal });
-          const now = this.core.now();
-          this.bySource.set(
-            source.name,
-            samples.map((s) => {
-              const instance = s.metric.instance ?? '(no instance)';
-              const up = s.value === 1;
-              return {
-                id: `${source.name}|${instance}|${s.metric.job ?? ''}`,
-                instance,
-                job: s.metric.job ?? '',
-                source: source.name,
-                up,
-                state: up ? 'ok' : 'down',
-                labels: s.metric,
-                updatedAt: now,
-                stale: false,
-              } satisfies ServerTile;
-            }),
-          );
-          source.health.recordSuccess(performance.now() - started);
+          const { tiles, queryErrors } = await pollSource(source.name, source.client, queries, thresholds, this.core.now(), signal);
+          if (runtime !== this.runtime) return;
+          this.bySource.set(source.name, tiles);
+          this.sourceStatus.set(source.name, { ...status, reachable: true, lastSuccessAt: this.core.now(), error: null, queryErrors });
+          const partial = Object.entries(queryErrors).map(([k, v]) => `${k}: ${v}`);
+          if (unknownNote) partial.push(unknownNote);
+          source.health.recordSuccess(performance.now() - started, partial.length ? { partialError: partial.join('; ') } : {});
         } catch (err) {
           source.health.recordFailure(err);
-          // Keep the last values, visibly stale.
-          this.bySource.set(source.name, (this.bySource.get(source.name) ?? []).map((t) => ({ ...t, stale: true })));
+          if (runtime !== this.runtime) throw err;
+          // Keep the last values, visibly stale with their age (updatedAt stays at the last success).
+          this.bySource.set(source.name, (this.bySource.get(source.name) ?? []).map((t) => (t.stale ? t : { ...t, stale: true })));
+          this.sourceStatus.set(source.name, { ...status, reachable: false, error: err instanceof Error ? err.message : String(err) });
           throw err;
         } finally {
           this.publish(runtime);
         }
       }, interval);
+
+      runtime.addPoller(async (signal) => {
+        const lines = await pollSparklines(source.client, queries, this.core.now(), signal);
+        if (runtime !== this.runtime) return;
+        this.sparklines.set(source.name, lines);
+        this.publish(runtime);
+      }, Math.max(runtime.settings.polling.sparklineMs, interval));
     }
+  }
+
+  private queuePublish(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      if (this.runtime) this.publish(this.runtime);
+    });
   }
 
   private publish(runtime: EnvironmentRuntime): void {
     if (runtime !== this.runtime) return;
-    const tiles = [...this.bySource.values()].flat().sort((a, b) => a.instance.localeCompare(b.instance));
-    this.state = { environment: runtime.name, tiles, updatedAt: this.core.now() };
+    const firing = firingByInstance(this.alerts.current().values());
+    const withLines = [...this.bySource].map(([source, tiles]) => {
+      const lines = this.sparklines.get(source);
+      return lines ? tiles.map((t) => ({ ...t, sparkline: lines.get(t.instance) ?? null })) : tiles;
+    });
+    const tiles = mergeTiles(withLines, firing);
+    const healthChecks = this.checks.map((c) => c.tile);
+    this.state = {
+      ...this.state,
+      environment: runtime.name,
+      tiles,
+      healthChecks,
+      sources: [...this.sourceStatus.values()],
+      summary: summarize(tiles, healthChecks),
+      updatedAt: this.core.now(),
+    };
     this.core.emit('fleet.state', this.state);
   }
 }

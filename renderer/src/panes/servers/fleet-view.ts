@@ -1,0 +1,108 @@
+import type { ServerTile, TileState } from '../../../../preload/contract';
+import type { SortKey } from '../../store/fleet-store';
+
+export interface ParsedFilter {
+  text: string[];
+  labels: { key: string; value: string; negate: boolean }[];
+}
+
+/** "web job=node env!=dev" → free-text words plus label matchers (exact, case-insensitive values). */
+export function parseFilter(input: string): ParsedFilter {
+  const out: ParsedFilter = { text: [], labels: [] };
+  for (const token of input.trim().split(/\s+/).filter(Boolean)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(!=|=)(.*)$/.exec(token);
+    if (m) out.labels.push({ key: m[1]!, value: m[3]!.replace(/^"(.*)"$/, '$1').toLowerCase(), negate: m[2] === '!=' });
+    else out.text.push(token.toLowerCase());
+  }
+  return out;
+}
+
+function labelOf(t: ServerTile, key: string): string {
+  if (key === 'source') return t.source;
+  if (key === 'state') return t.state;
+  return t.labels[key] ?? (key === 'job' ? t.job : key === 'instance' ? t.instance : '');
+}
+
+export function matchesFilter(t: ServerTile, f: ParsedFilter): boolean {
+  for (const l of f.labels) {
+    const v = labelOf(t, l.key).toLowerCase();
+    if (l.negate ? v === l.value : v !== l.value) return false;
+  }
+  if (f.text.length === 0) return true;
+  const hay = [t.instance, t.job, t.source, t.state, ...Object.values(t.labels)].join(' ').toLowerCase();
+  return f.text.every((w) => hay.includes(w));
+}
+
+const RANK: Record<TileState, number> = { down: 0, critical: 1, warning: 2, ok: 3 };
+
+export function compareTiles(sort: SortKey): (a: ServerTile, b: ServerTile) => number {
+  const byName = (a: ServerTile, b: ServerTile): number => a.instance.localeCompare(b.instance, undefined, { numeric: true }) || a.source.localeCompare(b.source);
+  if (sort === 'name') return byName;
+  if (sort === 'alerts') return (a, b) => b.alertsFiring - a.alertsFiring || byName(a, b);
+  if (sort === 'worst') {
+    return (a, b) =>
+      RANK[a.state] - RANK[b.state] ||
+      Number(b.stale) - Number(a.stale) ||
+      b.alertsFiring - a.alertsFiring ||
+      Math.max(b.values.cpu ?? 0, b.values.memory ?? 0, b.values.disk ?? 0) - Math.max(a.values.cpu ?? 0, a.values.memory ?? 0, a.values.disk ?? 0) ||
+      byName(a, b);
+  }
+  // Highest first; servers without the metric last.
+  return (a, b) => (b.values[sort] ?? -Infinity) - (a.values[sort] ?? -Infinity) || byName(a, b);
+}
+
+export interface TileGroup {
+  key: string;
+  tiles: ServerTile[];
+  counts: Record<TileState, number>;
+}
+
+export function groupTiles(tiles: ServerTile[], groupBy: string): TileGroup[] {
+  const groups = new Map<string, ServerTile[]>();
+  for (const t of tiles) {
+    const k = groupBy ? labelOf(t, groupBy) || '(none)' : '';
+    const list = groups.get(k) ?? [];
+    list.push(t);
+    groups.set(k, list);
+  }
+  const out = [...groups].map(([key, list]) => {
+    const counts: Record<TileState, number> = { ok: 0, warning: 0, critical: 0, down: 0 };
+    for (const t of list) counts[t.state] += 1;
+    return { key, tiles: list, counts };
+  });
+  // Groups with the worst servers first, then by name.
+  const worst = (g: TileGroup): number => Math.min(...g.tiles.map((t) => RANK[t.state]));
+  return out.sort((a, b) => worst(a) - worst(b) || a.key.localeCompare(b.key, undefined, { numeric: true }));
+}
+
+/** Label names worth grouping by: present on at least one tile, not unique per tile. */
+export function groupableLabels(tiles: ServerTile[]): string[] {
+  const keys = new Set<string>();
+  for (const t of tiles) for (const k of Object.keys(t.labels)) if (k !== 'instance' && k !== '__name__') keys.add(k);
+  return [...keys].sort();
+}
+
+export function formatValue(metric: 'cpu' | 'memory' | 'disk' | 'netRx' | 'netTx' | 'load1', v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  if (metric === 'cpu' || metric === 'memory' || metric === 'disk') return `${v.toFixed(v >= 99.95 ? 0 : 1)}%`;
+  if (metric === 'load1') return v.toFixed(2);
+  return formatRate(v);
+}
+
+export function formatRate(bytesPerSec: number): string {
+  const units = ['B/s', 'KB/s', 'MB/s', 'GB/s', 'TB/s'];
+  let v = bytesPerSec;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i += 1;
+  }
+  return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** The instance's host, for log search ("db-1:9100" → "db-1"). */
+export function hostOf(instance: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(instance);
+  if (v6) return v6[1]!;
+  return instance.replace(/:\d+$/, '');
+}
