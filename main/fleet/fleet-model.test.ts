@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AlertView, FleetThresholds, ServerTile } from '../../preload/contract';
+import type { MatrixSeries, VectorSample } from '../clients/prometheus';
+import { colourTile, emptyValues, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
+import { pollSource, pollSparklines, queryHistory, type FleetQueryClient } from './fleet-poll';
+
+const T: FleetThresholds = { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } };
+
+test('colour follows the runbook thresholds, worst metric wins, down beats everything', () => {
+  const v = (cpu: number | null, memory: number | null, disk: number | null) => ({ ...emptyValues(), cpu, memory, disk });
+  assert.deepEqual(colourTile(true, v(10, 20, 30), T), { state: 'ok', reasons: [] });
+  assert.deepEqual(colourTile(true, v(79.99, 84.9, 79.9), T), { state: 'ok', reasons: [] });
+  assert.deepEqual(colourTile(true, v(80, 10, 10), T), { state: 'warning', reasons: ['cpu'] });
+  assert.deepEqual(colourTile(true, v(10, 85, 80), T), { state: 'warning', reasons: ['memory', 'disk'] });
+  assert.deepEqual(colourTile(true, v(95, 90, 10), T), { state: 'critical', reasons: ['cpu'] });
+  assert.deepEqual(colourTile(true, v(10, 10, 90), T), { state: 'critical', reasons: ['disk'] });
+  assert.deepEqual(colourTile(false, v(10, 10, 10), T), { state: 'down', reasons: [] });
+  assert.deepEqual(colourTile(true, v(null, NaN, null), T), { state: 'ok', reasons: [] });
+  const custom: FleetThresholds = { ...T, cpu: { warning: 50, critical: 60 } };
+  assert.equal(colourTile(true, v(55, 0, 0), custom).state, 'warning');
+});
+
+test('disk takes the fullest filesystem per instance and skips NaN series', () => {
+  const s: VectorSample[] = [
+    { metric: { instance: 'a:9100', mountpoint: '/' }, value: 40 },
+    { metric: { instance: 'a:9100', mountpoint: '/data' }, value: 91 },
+    { metric: { instance: 'a:9100', mountpoint: '/empty' }, value: NaN },
+    { metric: { instance: 'b:9100', mountpoint: '/' }, value: 12 },
+  ];
+  const m = maxByInstance(s);
+  assert.deepEqual(m.get('a:9100'), { value: 91, detail: '/data' });
+  assert.deepEqual(m.get('b:9100'), { value: 12, detail: '/' });
+});
+
+function tile(source: string, instance: string, state: ServerTile['state'], cpu = 10): ServerTile {
+  return {
+    id: `${source}|${instance}|node`,
+    instance,
+    job: 'node',
+    source,
+    up: state !== 'down',
+    state,
+    labels: { instance, job: 'node' },
+    updatedAt: 1,
+    stale: false,
+    values: { ...emptyValues(), cpu },
+    diskMount: null,
+    reasons: [],
+    alertsFiring: 0,
+    alertFingerprints: [],
+    sparkline: null,
+  };
+}
+
+function alert(fp: string, instance: string, severity: string, state: AlertView['state'] = 'active'): AlertView {
+  return { fingerprint: fp, labels: { alertname: 'X', instance, severity }, annotations: {}, startsAt: '', updatedAt: '', endsAt: '', generatorURL: '', state, silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: [] };
+}
+
+test('merge keeps every source and names it, counts active alerts per instance, worst first', () => {
+  const firing = firingByInstance([alert('1', 'b:9100', 'warning'), alert('2', 'b:9100', 'critical'), alert('3', 'b:9100', 'critical', 'suppressed'), alert('4', 'c:9100', 'info')]);
+  const merged = mergeTiles(
+    [
+      [tile('prom-a', 'a:9100', 'ok'), tile('prom-a', 'b:9100', 'warning')],
+      [tile('vm', 'a:9100', 'ok', 50), tile('vm', 'c:9100', 'down')],
+    ],
+    firing,
+  );
+  assert.deepEqual(
+    merged.map((t) => `${t.source}/${t.instance}/${t.state}/${t.alertsFiring}`),
+    ['vm/c:9100/down/1', 'prom-a/b:9100/warning/2', 'vm/a:9100/ok/0', 'prom-a/a:9100/ok/0'],
+  );
+  assert.deepEqual(merged[1]!.alertFingerprints, ['2', '1'], 'critical first; silenced alerts do not count');
+  assert.deepEqual(summarize(merged, []), { ok: 2, warning: 1, critical: 0, down: 1, stale: 0 });
+});
+
+test('query overrides replace single metrics; unknown keys are reported', () => {
+  const { queries, unknown } = resolveQueries({ cpu: 'my_cpu', bogus: 'x', memory: '  ' });
+  assert.equal(queries.cpu, 'my_cpu');
+  assert.equal(queries.memory, DEFAULT_QUERIES.memory);
+  assert.deepEqual(unknown, ['bogus']);
+  assert.equal(scopeToInstance('up', 'a"b:1'), '(up) and on(instance) up{instance="a\\"b:1"}');
+  assert.equal(hostOf('db-1:9100'), 'db-1');
+  assert.equal(hostOf('[::1]:9100'), '::1');
+});
+
+/** A fake Prometheus answering every instant query with one sample per instance, counting requests. */
+function fakeClient(instances: number): FleetQueryClient & { instant: number; range: number } {
+  const names = Array.from({ length: instances }, (_, i) => `server-${i}:9100`);
+  const c = {
+    instant: 0,
+    range: 0,
+    async query(promql: string): Promise<VectorSample[]> {
+      c.instant += 1;
+      return names.map((instance, i) => ({ metric: { instance, job: 'node' }, value: promql === 'up' ? (i === 0 ? 0 : 1) : i % 100 }));
+    },
+    async queryRange(_q: string, start: number, end: number, step: number): Promise<MatrixSeries[]> {
+      c.range += 1;
+      const points: [number, number][] = [];
+      for (let t = start; t <= end; t += step) points.push([t, 42]);
+      return names.map((instance) => ({ metric: { instance }, points }));
+    },
+  };
+  return c;
+}
+
+test('one poll issues the same number of queries for 10 and for 200 instances', async () => {
+  const queries = resolveQueries(undefined).queries;
+  const counts: number[] = [];
+  for (const n of [10, 200]) {
+    const c = fakeClient(n);
+    const { tiles } = await pollSource('p', c, queries, T, 1000);
+    assert.equal(tiles.length, n);
+    assert.equal(tiles[0]!.state, 'down');
+    await pollSparklines(c, queries, Date.now());
+    counts.push(c.instant, c.range);
+  }
+  assert.deepEqual(counts, [7, 2, 7, 2]);
+});
+
+test('a failing metric query blanks only that metric and keeps the server text; a failing up fails the poll', async () => {
+  const queries = { ...resolveQueries(undefined).queries, cpu: 'bad(' };
+  const c = fakeClient(3);
+  const base = c.query.bind(c);
+  c.query = async (q: string) => {
+    if (q === 'bad(') throw new Error('bad_data: 1:5: parse error: unclosed left parenthesis');
+    return base(q);
+  };
+  const r = await pollSource('p', c, queries, T, 1);
+  assert.equal(r.queryErrors.cpu, 'bad_data: 1:5: parse error: unclosed left parenthesis');
+  assert.equal(r.tiles[1]!.values.cpu, null);
+  assert.equal(r.tiles[1]!.values.memory, 1);
+  await assert.rejects(pollSource('p', c, { ...queries, up: 'bad(' }, T, 1), /parse error/);
+});
+
+test('sparklines land on a fixed one-hour grid; history converts to ms and labels per mount', async () => {
+  const c = fakeClient(2);
+  const lines = await pollSparklines(c, resolveQueries(undefined).queries, 3_600_000 * 100 + 30_000);
+  const line = lines.get('server-1:9100')!;
+  assert.equal(line.cpu.length, 61);
+  assert.equal(line.start, 3_600_000 * 99);
+  assert.ok(line.cpu.every((v) => v === 42));
+  const h = await queryHistory('p', c, resolveQueries(undefined).queries, 'server-1:9100', 0, 3600_000);
+  assert.equal(h.stepMs, 15_000);
+  assert.equal(h.series.filter((s) => s.metric === 'disk').length, 2);
+  assert.equal(h.series[0]!.points[1]![0], 15_000);
+});
