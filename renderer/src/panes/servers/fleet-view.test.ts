@@ -22,7 +22,7 @@ test('filter: free text and label=value / label!=value', () => {
   assert.deepEqual(names('web'), ['web-10:9100', 'web-2:9100']);
   assert.deepEqual(names('job=db'), ['db-1:9100', 'db-2:9100']);
   assert.deepEqual(names('env!=dev db'), ['db-1:9100']);
-  assert.deepEqual(names('ENV=PROD critical'), ['web-2:9100']);
+  assert.deepEqual(names('env=PROD critical'), ['web-2:9100']);
   assert.deepEqual(names(''), tiles.map((t) => t.instance));
 });
 
