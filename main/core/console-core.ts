@@ -154,6 +154,21 @@ export class ConsoleCore {
     this.queueHealth();
   }
 
+  /**
+   * Replaces the whole configuration (Settings saved or imported): the running environment is torn
+   * down and started again with the new settings — the same one if it still exists, else the default.
+   * Before start() it only swaps the configuration.
+   */
+  async applyConfig(config: ConsoleConfig): Promise<void> {
+    this.config = config;
+    this.configError = null;
+    if (!this.healthTimer) return;
+    const keep = this.activeName && config.environments.some((e) => e.name === this.activeName) ? this.activeName : null;
+    const next = keep ?? config.defaultEnvironment ?? config.environments[0]?.name ?? null;
+    if (next) await this.selectEnvironment(next);
+    else this.emit('core.environments', this.environmentsState());
+  }
+
   setVisibility(visible: boolean): void {
     if (this.visible === visible) return;
     this.visible = visible;

@@ -1,18 +1,28 @@
 import { ConsoleCore, type CoreOptions } from './console-core';
 import { FleetFeature } from '../fleet/fleet-feature';
 import { AlertsFeature } from '../alerts/alerts-feature';
+import { NotifyFeature } from '../notify/notify-feature';
+import { SettingsService } from '../settings/settings-service';
+import { createEnvSecretStore, type SecretStore } from '../settings/secret-store';
 
 export interface ConsoleFeatures {
   fleet: FleetFeature;
   alerts: AlertsFeature;
+  notify: NotifyFeature;
+  settings: SettingsService;
 }
 
 /** The composition root shared by both hosts: the core and every feature wired into it. */
-export function createConsole(opts: CoreOptions): { core: ConsoleCore; features: ConsoleFeatures } {
+export function createConsole(opts: CoreOptions & { secrets?: SecretStore }): { core: ConsoleCore; features: ConsoleFeatures } {
   const core = new ConsoleCore(opts);
+  // Settings first: saved edits replace the config before any feature reads it.
+  const settings = new SettingsService(core, { secrets: opts.secrets ?? (opts.host.kind === 'browser' ? createEnvSecretStore() : undefined) });
   const alerts = new AlertsFeature(core);
   const fleet = new FleetFeature(core, alerts);
   core.addFeature(alerts);
   core.addFeature(fleet);
-  return { core, features: { fleet, alerts } };
+  const notify = new NotifyFeature(core, alerts);
+  core.addFeature(notify);
+  core.addFeature(settings);
+  return { core, features: { fleet, alerts, notify, settings } };
 }

@@ -7,16 +7,22 @@ import type { RequestDef } from './define';
 import { coreRequests, type CoreEvents } from './core';
 import { fleetRequests, type FleetEvents } from './fleet';
 import { alertRequests, type AlertEvents } from './alerts';
+import { notifyRequests, type NotifyEvents } from './notify';
+import { settingsRequests, type SettingsEvents } from './settings';
 
 export * from './define';
 export * from './core';
 export * from './fleet';
 export * from './alerts';
+export * from './notify';
+export * from './settings';
 
 export const requests = {
   ...coreRequests,
   ...fleetRequests,
   ...alertRequests,
+  ...notifyRequests,
+  ...settingsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -25,7 +31,7 @@ export type RequestArgs<N extends RequestName> = z.input<Requests[N]['args']>;
 export type RequestResult<N extends RequestName> =
   Requests[N] extends RequestDef<z.ZodType, infer R> ? R : never;
 
-export interface EventMap extends CoreEvents, FleetEvents, AlertEvents {}
+export interface EventMap extends CoreEvents, FleetEvents, AlertEvents, NotifyEvents, SettingsEvents {}
 export type EventName = keyof EventMap;
 export type ConsoleEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
 

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { request } from './define';
+
+export type NotifySeverity = 'critical' | 'warning' | 'info';
+export type NotifyKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary' | 'test';
+export type TrayStateName = 'ok' | 'warning' | 'critical' | 'disconnected';
+
+/** One notification decided by the core's policy; hosts show it (native or Web Notifications). */
+export interface NotifyNotification {
+  id: string;
+  title: string;
+  body: string;
+  severity: NotifySeverity;
+  /** Alerts to open when clicked (empty for source notifications). */
+  fingerprints: string[];
+  kind: NotifyKind;
+  sound: boolean;
+  /** Environment the notification is about. */
+  environment: string | null;
+  /** When the core decided it (ms). */
+  at: number;
+}
+
+/** What the tray, the badge and the page title show. */
+export interface NotifyStatus {
+  criticalCount: number;
+  worstState: TrayStateName;
+  /** End of Do-not-disturb (ms) while it is on, else null. */
+  dnd: number | null;
+  /** Alerts counted while Do-not-disturb is on. */
+  dndSuppressedCount: number;
+  criticalAlerts: { fingerprint: string; title: string }[];
+  environment: string | null;
+}
+
+export const notifyRequests = {
+  /** `until`: an instant (ms) or null to switch off; `preset`: '1h' or 'tomorrow' (08:00 local next day). */
+  'notify.setDoNotDisturb': request<NotifyStatus>()(
+    z.union([
+      z.object({ until: z.number().int().nonnegative().nullable() }).strict(),
+      z.object({ preset: z.enum(['1h', 'tomorrow']) }).strict(),
+    ]),
+  ),
+  /** Sends a test notification through the same path real ones take. */
+  'notify.test': request<NotifyNotification>()(z.object({}).strict()),
+};
+
+export interface NotifyEvents {
+  'notify.notification': NotifyNotification;
+  'notify.status': NotifyStatus;
+  /** The host (tray menu, native notification click) asks the renderer to show one alert. */
+  'notify.focusAlert': { fingerprint: string };
+}
