@@ -23,7 +23,11 @@ const PSEUDO_FS = 'tmpfs|ramfs|devtmpfs|squashfs|iso9660';
  */
 export const DEFAULT_QUERIES: Record<FleetQueryName, string> = {
   up: 'up',
-  cpu: '100 - (avg by(instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) * 100)',
+  // The runbooks' `100 - (avg by(instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) * 100)`, written as
+  // idle time over all CPU time: equal once series are older than the window (all modes add up to one
+  // second per CPU per second), but not extrapolated to ~100% for the first 5 minutes after Prometheus or
+  // a new host starts. Override `queries.cpu` to use the literal form.
+  cpu: '100 * (1 - sum by(instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by(instance) (rate(node_cpu_seconds_total[5m])))',
   memory: '(1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) * 100',
   disk: `(1 - node_filesystem_avail_bytes{fstype!~"${PSEUDO_FS}"} / node_filesystem_size_bytes{fstype!~"${PSEUDO_FS}"}) * 100`,
   netRx: 'sum by(instance) (rate(node_network_receive_bytes_total{device!="lo"}[5m]))',
