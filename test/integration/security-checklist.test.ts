@@ -152,17 +152,19 @@ describe('Electron checklist', () => {
 
   test('new windows are denied; navigation away from the app is prevented; webviews are refused', () => {
     const appUrl = 'file:///opt/ops-console/dist/renderer/index.html';
-    let openHandler: ((d: { url: string }) => { action: string }) | null = null;
+    type OpenHandler = (d: { url: string }) => { action: string };
+    const captured: { open: OpenHandler | null } = { open: null };
     const listeners = new Map<string, (e: { preventDefault(): void; defaultPrevented?: boolean }, url?: string) => void>();
     const contents = {
-      setWindowOpenHandler: (fn: typeof openHandler) => (openHandler = fn),
+      setWindowOpenHandler: (fn: OpenHandler) => (captured.open = fn),
       on: (ev: string, fn: (e: { preventDefault(): void }, url?: string) => void) => listeners.set(ev, fn),
     };
     security.lockDownContents(contents as never, appUrl);
+    const openHandler = captured.open;
     assert.ok(openHandler, 'setWindowOpenHandler installed');
     stub.opened.length = 0;
     for (const url of ['https://runbooks.example/cpu', 'javascript:window.__pwned=1', 'file:///etc/passwd', 'data:text/html,<script>1</script>', 'http://127.0.0.1:9090/graph']) {
-      assert.equal(openHandler!({ url }).action, 'deny', `window.open(${url}) creates no window`);
+      assert.equal(openHandler({ url }).action, 'deny', `window.open(${url}) creates no window`);
     }
     assert.deepEqual(stub.opened, ['https://runbooks.example/cpu', 'http://127.0.0.1:9090/graph'], 'only http(s) links go to the system browser');
     const nav = listeners.get('will-navigate');
