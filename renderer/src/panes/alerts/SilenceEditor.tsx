@@ -44,6 +44,8 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
 
   // Live preview: how many current alerts these matchers match (debounced).
   useEffect(() => {
+    // A refusal was about the old matchers; the typed comment and author stay.
+    setError(null);
     const usable = matchers.filter((m) => m.name.trim() !== '');
     if (usable.length === 0) {
       setPreview(null);
