@@ -1,5 +1,5 @@
 /** Electron host: the thin layer around the same core the browser mode runs. */
-import { app, BrowserWindow, powerMonitor } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,10 +11,15 @@ import { installSessionPolicies, openExternalSafely } from './security';
 import { wireIpc } from './ipc';
 import { createSecretStore } from './secrets';
 import { createMainWindow } from './window';
+import { createTray } from './tray';
+import { createNativeNotifier } from './notifications';
+import { wirePower } from './power';
 
 const distDir = __dirname; // dist/electron
 const indexPath = join(distDir, '..', 'renderer', 'index.html');
 const indexUrl = pathToFileURL(indexPath).toString();
+/** Icons: assets/ next to dist/ (in the package too, see electron-builder.yml). */
+const assetsDir = join(distDir, '..', '..', 'assets');
 
 function cliOptions() {
   const { values } = parseArgs({
@@ -47,31 +52,69 @@ async function start(): Promise<void> {
     // A bad config file is reported, never overwritten; the app runs without it.
     configError = (err as Error).message;
   }
-  const { core } = createConsole({
+  const { core, features } = createConsole({
     config,
     configError,
     configPath,
     host: { kind: 'electron', dataDir: app.getPath('userData'), openExternal: openExternalSafely, resolveSecret: secrets.resolver },
+    secrets,
   });
   let win: BrowserWindow | null = null;
   wireIpc(core, () => win, indexUrl);
   await core.start();
-  win = createMainWindow({ preloadPath: join(distDir, 'preload.cjs'), indexPath, indexUrl });
+  win = createMainWindow({ preloadPath: join(distDir, 'preload.cjs'), indexPath, indexUrl, iconPath: join(assetsDir, 'icons', '512x512.png') });
+  let quitting = false;
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  // Opens the window on one alert: the renderer handles 'notify.focusAlert' with useUiStore.focusAlert.
+  const focusAlert = (fingerprint: string) => {
+    showWindow();
+    core.emit('notify.focusAlert', { fingerprint });
+  };
+  // Closing the window keeps the app in the tray; Quit (tray menu, Cmd+Q) really quits.
+  win.on('close', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    win?.hide();
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  const tray = createTray({
+    assetsDir,
+    getWindow: () => win,
+    showWindow,
+    focusAlert,
+    setDoNotDisturb: (preset) => void core.invoke('notify.setDoNotDisturb', preset === null ? { until: null } : { preset }),
+    quit: () => app.quit(),
+  });
+  tray.update(features.notify.status());
+  core.subscribe((event) => {
+    if (event.name === 'notify.status') tray.update(event.payload);
+  });
+  features.notify.addSink(
+    createNativeNotifier({
+      assetsDir,
+      onClick: (fingerprints) => (fingerprints[0] ? focusAlert(fingerprints[0]) : showWindow()),
+    }),
+  );
+  wirePower(core, features.notify, () => win);
   win.on('show', () => core.setVisibility(true));
   win.on('hide', () => core.setVisibility(false));
   win.on('minimize', () => core.setVisibility(false));
   win.on('restore', () => core.setVisibility(true));
-  powerMonitor.on('suspend', () => core.setVisibility(false));
-  powerMonitor.on('resume', () => void core.refreshNow());
-  app.on('second-instance', () => {
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.show();
-      win.focus();
-    }
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  app.on('before-quit', () => {
+    tray.destroy();
+    void core.shutdown();
   });
-  app.on('before-quit', () => void core.shutdown());
-  app.on('window-all-closed', () => app.quit());
+  // The window only hides; the app lives in the tray until Quit.
+  app.on('window-all-closed', () => undefined);
 }
 
 void start();
