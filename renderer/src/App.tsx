@@ -7,6 +7,8 @@ import { ServersPane } from './panes/servers/ServersPane';
 import { AlertsPane } from './panes/alerts/AlertsPane';
 import { LogsPane } from './panes/logs/LogsPane';
 import { IncidentsPane } from './panes/incidents/IncidentsPane';
+import { SettingsDialog } from './panes/settings/SettingsDialog';
+import './store/notify-store';
 
 function useThemeAttribute(): void {
   const theme = useCoreStore((s) => s.theme);
@@ -40,6 +42,7 @@ export function App() {
         {pane === 'Incidents' && <IncidentsPane />}
       </main>
       <StatusBar />
+      <SettingsDialog />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { getBridge } from '../bridge';
 import { useCoreStore, type ThemeChoice } from '../store/core-store';
 import { PANES, useUiStore } from '../store/ui-store';
+import { useSettingsStore } from '../panes/settings/settings-store';
 
 export function Header() {
   const pane = useUiStore((s) => s.pane);
@@ -36,6 +37,9 @@ export function Header() {
         </label>
       )}
       {envs.environments.length === 1 && <span className="env-name">{envs.active}</span>}
+      <button type="button" className="settings-button" onClick={() => useSettingsStore.getState().setOpen(true)}>
+        Settings
+      </button>
       <label className="theme-switch">
         Theme
         <select aria-label="Theme" value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
