@@ -190,7 +190,9 @@ test('alerts firing show on their tiles; screenshots of the fleet', async () => 
   // The demo rules fire after `for: 30s`; Alertmanager adds its group wait.
   const withAlerts = await waitFor('a tile with alerts firing', () => consoleHost.features.fleet.current().tiles.find((t) => t.alertsFiring > 0), 120_000);
   await region().getByRole('button', { name: new RegExp(`^${withAlerts.instance} .*alerts? firing`) }).waitFor();
-  await waitFor('sparklines drawn', async () => (await region().locator('.srv-spark svg').count()) > 0, 20_000);
+  // Sparklines are on a 30 s grid over the last hour: wait until a fresh Prometheus has three points of them.
+  await waitFor('sparklines with three points', () => consoleHost.features.fleet.current().tiles.some((t) => (t.sparkline?.cpu.filter((v) => v !== null).length ?? 0) >= 3), 120_000);
+  await waitFor('sparklines drawn', async () => (await region().locator('.srv-spark .recharts-line-curve').count()) > 0, 20_000);
   await screenshotBothThemes(page, 'servers');
 });
 

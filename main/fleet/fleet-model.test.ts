@@ -135,9 +135,9 @@ test('a failing metric query blanks only that metric and keeps the server text; 
 
 test('sparklines land on a fixed one-hour grid; history converts to ms and labels per mount', async () => {
   const c = fakeClient(2);
-  const lines = await pollSparklines(c, resolveQueries(undefined).queries, 3_600_000 * 100 + 30_000);
+  const lines = await pollSparklines(c, resolveQueries(undefined).queries, 3_600_000 * 100 + 10_000);
   const line = lines.get('server-1:9100')!;
-  assert.equal(line.cpu.length, 61);
+  assert.equal(line.cpu.length, 121);
   assert.equal(line.start, 3_600_000 * 99);
   assert.ok(line.cpu.every((v) => v === 42));
   const h = await queryHistory('p', c, resolveQueries(undefined).queries, 'server-1:9100', 0, 3600_000);

@@ -45,7 +45,7 @@ export async function pollSource(
 }
 
 export const SPARKLINE_RANGE_MS = 3600_000;
-export const SPARKLINE_STEP_MS = 60_000;
+export const SPARKLINE_STEP_MS = 30_000;
 
 const round1 = (v: number): number | null => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FleetHistory, FleetMetric, ServerTile } from '../../../../preload/contract';
 import { getBridge } from '../../bridge';
 import { useAlertsStore } from '../../store/alerts-store';
@@ -202,16 +202,17 @@ function HistoryChart({ which, history, thresholds }: { which: 'cpu' | 'memory' 
   const err = metrics.map((m) => history?.errors[m]).find(Boolean);
   const span = history ? history.to - history.from : 3600_000;
   const tick = (t: number) => new Date(t).toLocaleString(undefined, span > 24 * 3600_000 ? { month: 'short', day: 'numeric', hour: '2-digit', hour12: false } : { hour: '2-digit', minute: '2-digit', hour12: false });
+  const ticks = history ? Array.from({ length: 6 }, (_, i) => Math.round(history.from + ((history.to - history.from) * i) / 5)) : undefined;
   const fmtY = (v: number) => (pct ? `${Math.round(v)}%` : which === 'net' ? formatRate(v) : v.toFixed(1));
   return (
     <figure className="srv-chart" aria-label={TITLES[which]}>
       <figcaption>{TITLES[which]}</figcaption>
       {err && <p className="hc-error">Query failed: {err}</p>}
       {!err && history && keys.length === 0 && <p className="muted">No data for this range.</p>}
-      <ResponsiveContainer width="100%" height={190}>
+      <ResponsiveContainer width="100%" height={200}>
         <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 4 }}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="2 4" />
-          <XAxis dataKey="t" type="number" scale="time" domain={history ? [history.from, history.to] : ['auto', 'auto']} tickFormatter={tick} stroke="var(--muted)" fontSize={11} />
+          <XAxis dataKey="t" type="number" scale="time" domain={history ? [history.from, history.to] : ['auto', 'auto']} ticks={ticks} tickFormatter={tick} stroke="var(--muted)" fontSize={11} />
           <YAxis domain={pct ? [0, 100] : [0, 'auto']} tickFormatter={fmtY} stroke="var(--muted)" fontSize={11} width={pct ? 40 : 70} />
           <Tooltip
             labelFormatter={(t) => new Date(Number(t)).toLocaleString(undefined, { hour12: false })}
@@ -220,6 +221,7 @@ function HistoryChart({ which, history, thresholds }: { which: 'cpu' | 'memory' 
           />
           {pct && <ReferenceLine y={thresholds[which].warning} stroke="var(--warn)" strokeDasharray="4 3" />}
           {pct && <ReferenceLine y={thresholds[which].critical} stroke="var(--crit)" strokeDasharray="4 3" />}
+          {(which === 'net' || keys.length > 1) && <Legend verticalAlign="top" height={20} iconType="plainline" wrapperStyle={{ fontSize: 12, color: 'var(--text)' }} />}
           {keys.map((k, i) => (
             <Line key={k.key} dataKey={k.key} name={k.name} stroke={COLORS[i % COLORS.length]} dot={false} strokeWidth={1.6} isAnimationActive={false} connectNulls={false} />
           ))}
