@@ -19,11 +19,6 @@ let consoleHost: RunningConsole;
 let browser: Browser;
 let page: Page;
 
-interface Recorded {
-  title: string;
-  body: string;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
