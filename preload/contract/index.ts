@@ -9,6 +9,7 @@ import { fleetRequests, type FleetEvents } from './fleet';
 import { alertRequests, type AlertEvents } from './alerts';
 import { notifyRequests, type NotifyEvents } from './notify';
 import { settingsRequests, type SettingsEvents } from './settings';
+import { logsRequests, type LogsEvents } from './logs';
 
 export * from './define';
 export * from './core';
@@ -16,6 +17,7 @@ export * from './fleet';
 export * from './alerts';
 export * from './notify';
 export * from './settings';
+export * from './logs';
 
 export const requests = {
   ...coreRequests,
@@ -23,6 +25,7 @@ export const requests = {
   ...alertRequests,
   ...notifyRequests,
   ...settingsRequests,
+  ...logsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -31,7 +34,7 @@ export type RequestArgs<N extends RequestName> = z.input<Requests[N]['args']>;
 export type RequestResult<N extends RequestName> =
   Requests[N] extends RequestDef<z.ZodType, infer R> ? R : never;
 
-export interface EventMap extends CoreEvents, FleetEvents, AlertEvents, NotifyEvents, SettingsEvents {}
+export interface EventMap extends CoreEvents, FleetEvents, AlertEvents, NotifyEvents, SettingsEvents, LogsEvents {}
 export type EventName = keyof EventMap;
 export type ConsoleEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
 
