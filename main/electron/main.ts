@@ -103,6 +103,12 @@ async function start(): Promise<void> {
     }),
   );
   wirePower(core, features.notify, () => win);
+  if (process.env.OPS_CONSOLE_E2E === '1') {
+    // For e2e/electron.test.ts only: what the tray shows and which notifications were shown natively.
+    const shown: string[] = [];
+    features.notify.addSink((n) => shown.push(n.title));
+    (globalThis as Record<string, unknown>).__opsConsoleE2E = { tooltip: () => tray.tooltip(), shown, isQuitting: () => quitting };
+  }
   win.on('show', () => core.setVisibility(true));
   win.on('hide', () => core.setVisibility(false));
   win.on('minimize', () => core.setVisibility(false));

@@ -30,7 +30,7 @@ export function tooltipFor(s: NotifyStatus): string {
   return `Ops Console${env}: ${s.worstState === 'warning' ? 'warnings only' : 'no critical alerts'}${dnd}`;
 }
 
-export function createTray(deps: TrayDeps): { update(status: NotifyStatus): void; destroy(): void } {
+export function createTray(deps: TrayDeps): { update(status: NotifyStatus): void; tooltip(): string; destroy(): void } {
   const images = new Map<string, NativeImage>();
   const image = (state: TrayStateName): NativeImage => {
     // The dark variant (light glyph) for dark menu bars / task bars.
@@ -84,5 +84,5 @@ export function createTray(deps: TrayDeps): { update(status: NotifyStatus): void
     update(last);
   });
   update(last);
-  return { update, destroy: () => tray.destroy() };
+  return { update, tooltip: () => tooltipFor(last), destroy: () => tray.destroy() };
 }
