@@ -393,6 +393,17 @@ export interface ImportedIncidentReview {
   templatesUsed: Template[];
 }
 
+/**
+ * A file the host was asked to open (`--open <file>`, the OS "open with", a file dropped on the
+ * Electron window): its read-only review, or the clear reason it could not be read.
+ */
+export interface OpenedIncidentFile {
+  fileName: string;
+  review: ImportedIncidentReview | null;
+  error: string | null;
+  at: number;
+}
+
 export interface ExportedFile {
   fileName: string;
   mimeType: 'application/json' | 'text/html';
@@ -617,4 +628,6 @@ export interface IncidentEvents {
   'incidents.reminders': IncidentReminder[];
   /** Files that could not be read at start (kept aside as `.corrupt-<ts>`). */
   'incidents.storage': StorageProblem[];
+  /** The host opened an exported incident for review (null: none yet). */
+  'incidents.review': OpenedIncidentFile | null;
 }

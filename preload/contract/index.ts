@@ -10,6 +10,7 @@ import { alertRequests, type AlertEvents } from './alerts';
 import { notifyRequests, type NotifyEvents } from './notify';
 import { settingsRequests, type SettingsEvents } from './settings';
 import { logsRequests, type LogsEvents } from './logs';
+import { incidentRequests, type IncidentEvents } from './incidents';
 
 export * from './define';
 export * from './core';
@@ -18,6 +19,7 @@ export * from './alerts';
 export * from './notify';
 export * from './settings';
 export * from './logs';
+export * from './incidents';
 
 export const requests = {
   ...coreRequests,
@@ -26,6 +28,7 @@ export const requests = {
   ...notifyRequests,
   ...settingsRequests,
   ...logsRequests,
+  ...incidentRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -34,7 +37,7 @@ export type RequestArgs<N extends RequestName> = z.input<Requests[N]['args']>;
 export type RequestResult<N extends RequestName> =
   Requests[N] extends RequestDef<z.ZodType, infer R> ? R : never;
 
-export interface EventMap extends CoreEvents, FleetEvents, AlertEvents, NotifyEvents, SettingsEvents, LogsEvents {}
+export interface EventMap extends CoreEvents, FleetEvents, AlertEvents, NotifyEvents, SettingsEvents, LogsEvents, IncidentEvents {}
 export type EventName = keyof EventMap;
 export type ConsoleEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
 
