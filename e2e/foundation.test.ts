@@ -101,14 +101,18 @@ test('switching environment changes the polled sources; a failing one shows its 
 });
 
 test('the theme follows the OS by default and can be forced', async () => {
+  const themeIs = (t: string) => page.waitForFunction((want) => document.documentElement.dataset.theme === want, t, { timeout: 5000 });
   await page.emulateMedia({ colorScheme: 'dark' });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await themeIs('dark');
   await page.emulateMedia({ colorScheme: 'light' });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await themeIs('light');
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  await themeIs('dark');
   await page.emulateMedia({ colorScheme: 'light' });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'a forced theme ignores the OS');
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(13, 17, 23)');
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+  await themeIs('light');
 });
