@@ -228,8 +228,19 @@ test('drill-down: larger charts over a chosen range, alerts firing, custom range
 
   await view.getByRole('button', { name: 'Search logs' }).click();
   await waitFor('logs pane', async () => (await page.evaluate(() => location.hash)) === '#/logs');
-  // Back to the servers: the drill-down is still open, and "All servers" returns to the grid.
-  await page.goto(`${consoleHost.host.url}#/servers`);
-  await page.reload();
+  // Back to the servers: the drill-down is still open; Escape returns to the grid.
+  await page.getByRole('navigation').getByRole('button', { name: 'Servers' }).click().catch(() => page.goto(`${consoleHost.host.url}#/servers`));
+  await view.waitFor();
+  await page.keyboard.press('Escape');
   await region().waitFor();
+});
+
+test('Prometheus gone: tiles keep their last values, visibly stale with their age', async () => {
+  const before = await tiles().count();
+  prom.kill();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('alert').filter({ hasText: /prometheus unreachable: .+ — showing its last values/ }).waitFor({ timeout: 20_000 });
+  await waitFor('stale tiles', async () => (await region().getByRole('button', { name: /stale, last value \d+s ago/ }).count()) === before, 20_000);
+  assert.match(await tiles().first().innerText(), /stale · \d+s old/);
+  await page.getByRole('group', { name: 'Fleet summary' }).getByText(`${before} stale`).waitFor();
 });

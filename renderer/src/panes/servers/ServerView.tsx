@@ -62,6 +62,14 @@ export function ServerView({ tileId, tile }: { tileId: string; tile: ServerTile 
     };
   }, [instance, source, range]);
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !(e.target instanceof HTMLInputElement)) setView({ selected: null });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
   const alerts = useMemo(() => [...byFp.values()].filter((a) => a.state === 'active' && a.labels.instance === instance), [byFp, instance]);
 
   const applyCustom = () => {
