@@ -3,6 +3,7 @@ import { FleetFeature } from '../fleet/fleet-feature';
 import { AlertsFeature } from '../alerts/alerts-feature';
 import { NotifyFeature } from '../notify/notify-feature';
 import { SettingsService } from '../settings/settings-service';
+import { LogsFeature } from '../logs/logs-feature';
 import { createEnvSecretStore, type SecretStore } from '../settings/secret-store';
 
 export interface ConsoleFeatures {
@@ -10,6 +11,7 @@ export interface ConsoleFeatures {
   alerts: AlertsFeature;
   notify: NotifyFeature;
   settings: SettingsService;
+  logs: LogsFeature;
 }
 
 /** The composition root shared by both hosts: the core and every feature wired into it. */
@@ -24,5 +26,7 @@ export function createConsole(opts: CoreOptions & { secrets?: SecretStore }): { 
   const notify = new NotifyFeature(core, alerts);
   core.addFeature(notify);
   core.addFeature(settings);
-  return { core, features: { fleet, alerts, notify, settings } };
+  const logs = new LogsFeature(core);
+  core.addFeature(logs);
+  return { core, features: { fleet, alerts, notify, settings, logs } };
 }
