@@ -1,0 +1,82 @@
+/**
+ * Figure 6 — memory at 50,000 alerts and 2,000 servers: the core in its own process (RSS from /proc), the
+ * renderer's JS heap after a forced GC (CDP), then churn — every poll some alerts resolve and others fire —
+ * for BENCH_CHURN_MINUTES, and the growth of both.
+ */
+import type { Browser } from 'playwright-core';
+import { newPage } from '../e2e/support/chromium';
+import { le, type Figure } from './report';
+import { addProbe } from './page-probe';
+import { cdp, heapAfterGc } from './cdp';
+import { TILE } from './fleet';
+import { alertmanagerClient, rssBytes, sleep, spawnCore, syntheticAlert, waitFor } from './util';
+
+const MB = 1024 * 1024;
+
+export async function memory(browser: Browser, amUrl: string, promUrl: string, totalAlerts: number, churnMinutes: number, log: (s: string) => void): Promise<Figure[]> {
+  const pollMs = 5000;
+  const core = await spawnCore({
+    environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: amUrl, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: promUrl, timeoutMs: 60_000 }] }],
+    polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
+  });
+  const { page } = await newPage(browser);
+  try {
+    await addProbe(page);
+    await page.goto(`${core.url}#/alerts`);
+    await waitFor('inbox shows every alert', async () => (await page.locator('.list-count').textContent().catch(() => ''))?.startsWith(`${totalAlerts} alerts`), 240_000, 500);
+    await page.goto(`${core.url}#/servers`);
+    await page.locator(TILE).first().waitFor({ timeout: 120_000 });
+    await sleep(3 * pollMs);
+    const session = await cdp(page);
+    const rss0 = rssBytes(core.pid)!;
+    const heap0 = await heapAfterGc(session);
+    log(`memory: core RSS ${(rss0 / MB).toFixed(0)} MB, renderer heap ${(heap0 / MB).toFixed(0)} MB; churn for ${churnMinutes} min`);
+    // Churn: each poll, 1% of the alerts resolve (endsAt now) and the ones resolved last time fire again.
+    const am = alertmanagerClient(amUrl);
+    const slice = Math.max(1, Math.round(totalAlerts / 100));
+    const deadline = Date.now() + churnMinutes * 60_000;
+    let round = 0;
+    const maxRounds = Math.ceil((churnMinutes * 60_000) / pollMs) + 1;
+    const rssSeries: number[] = [];
+    while (Date.now() < deadline && round < maxRounds) {
+      const base = (round * slice) % totalAlerts;
+      const prev = ((round - 1 + Math.ceil(totalAlerts / slice)) * slice) % totalAlerts;
+      const now = new Date().toISOString();
+      await am.postAlerts([
+        ...Array.from({ length: slice }, (_, k) => syntheticAlert((base + k) % totalAlerts, { endsAt: now })),
+        ...(round > 0 ? Array.from({ length: slice }, (_, k) => syntheticAlert((prev + k) % totalAlerts, { startsAt: now })) : []),
+      ]);
+      round += 1;
+      rssSeries.push(rssBytes(core.pid) ?? 0);
+      await sleep(pollMs);
+    }
+    // Everything fires again, as at the start, then let it settle.
+    const now = new Date().toISOString();
+    const last = ((round - 1) * slice) % totalAlerts;
+    await am.postAlerts(Array.from({ length: slice }, (_, k) => syntheticAlert((last + k) % totalAlerts, { startsAt: now })));
+    await sleep(3 * pollMs);
+    const rss1 = rssBytes(core.pid)!;
+    const heap1 = await heapAfterGc(session);
+    const rssGrowth = (rss1 / rss0 - 1) * 100;
+    const heapGrowth = (heap1 / heap0 - 1) * 100;
+    const churnNote = churnMinutes < 30 ? `churn ran ${churnMinutes} min (BENCH_CHURN_MINUTES), not the 30 min of the issue` : undefined;
+    return [
+      { id: '6a', name: `memory: core process RSS at ${totalAlerts} alerts + fleet`, value: rss0 / MB, unit: 'MB', target: '≤ 250 MB', pass: le(rss0 / MB, 250) },
+      { id: '6b', name: 'memory: renderer JS heap (after GC)', value: heap0 / MB, unit: 'MB', target: '≤ 200 MB', pass: le(heap0 / MB, 200) },
+      {
+        id: '6c',
+        name: `memory: core RSS growth after ${churnMinutes} min churn (${round} polls)`,
+        value: rssGrowth,
+        unit: '%',
+        target: '≤ 5 %',
+        pass: le(rssGrowth, 5),
+        detail: { rssStartMB: +(rss0 / MB).toFixed(1), rssEndMB: +(rss1 / MB).toFixed(1), rssMaxMB: +(Math.max(...rssSeries, rss1) / MB).toFixed(1), rounds: round },
+        note: churnNote,
+      },
+      { id: '6d', name: 'memory: renderer heap growth after churn', value: heapGrowth, unit: '%', target: '≤ 5 %', pass: le(heapGrowth, 5), detail: { heapStartMB: +(heap0 / MB).toFixed(1), heapEndMB: +(heap1 / MB).toFixed(1) }, note: churnNote },
+    ];
+  } finally {
+    await page.context().close();
+    await core.stop();
+  }
+}

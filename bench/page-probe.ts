@@ -1,0 +1,115 @@
+/**
+ * In-page instruments, installed with page.addInitScript before the renderer loads:
+ * - every WebSocket message received (time, characters, event name) — the bridge is a WebSocket;
+ * - 'longtask' entries (PerformanceObserver, buffered);
+ * - armBusy(topic): main-thread time spent after the next `topic` event until the page is quiet again,
+ *   measured with a MessageChannel ping chain (a gap > 1 ms between pings is the main thread at work:
+ *   the bridge's JSON.parse, the store update, React's render and commit, style, layout and paint);
+ * - armFilter(): from the next keydown to the inbox's count line changing, then the next frame.
+ */
+import type { Page } from 'playwright-core';
+
+export interface MsgRecord {
+  t: number;
+  chars: number;
+  name: string;
+}
+
+export interface BusyResult {
+  busyMs: number;
+  spanMs: number;
+  frames: number;
+}
+
+interface BenchState {
+  msgs: MsgRecord[];
+  longtasks: { start: number; dur: number }[];
+  onMessage: ((m: MsgRecord) => void) | null;
+  armBusy(topic: string, timeoutMs: number): Promise<BusyResult>;
+  armFilter(timeoutMs: number): Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
+}
+
+export type BenchWindow = Window & { __bench: BenchState };
+
+/**
+ * Plain JavaScript (a string, not a function: tsx's keepNames would add `__name` calls that do not exist
+ * in the page).
+ */
+export const PROBE_SCRIPT = String.raw`(() => {
+  const state = { msgs: [], longtasks: [], onMessage: null };
+  state.armBusy = (topic, timeoutMs) => new Promise((resolve) => {
+    state.onMessage = (rec) => {
+      if (rec.name !== topic) return;
+      state.onMessage = null;
+      const t0 = rec.t;
+      const ch = new MessageChannel();
+      let last = t0, busy = 0, quietSince = t0, frames = 0;
+      const frame = () => { frames += 1; if (frames < 3) requestAnimationFrame(frame); };
+      requestAnimationFrame(frame);
+      ch.port1.onmessage = () => {
+        const now = performance.now();
+        const gap = now - last;
+        if (gap > 1) { busy += gap; quietSince = now; }
+        last = now;
+        if ((frames >= 3 && now - quietSince > 100) || now - t0 > timeoutMs) {
+          ch.port1.close();
+          resolve({ busyMs: busy, spanMs: quietSince - t0, frames });
+          return;
+        }
+        ch.port2.postMessage(0);
+      };
+      ch.port2.postMessage(0);
+    };
+  });
+  state.armFilter = (timeoutMs) => new Promise((resolve) => {
+    const count = document.querySelector('.list-count');
+    if (!count) { resolve(null); return; }
+    const before = count.textContent || '';
+    let t0 = null;
+    document.addEventListener('keydown', () => { t0 = performance.now(); }, { capture: true, once: true });
+    let obs = null;
+    const timer = setTimeout(() => { if (obs) obs.disconnect(); resolve(null); }, timeoutMs);
+    obs = new MutationObserver(() => {
+      const text = count.textContent || '';
+      if (t0 === null || text === before) return;
+      const t1 = performance.now();
+      obs.disconnect();
+      clearTimeout(timer);
+      requestAnimationFrame(() => resolve({ toTextMs: t1 - t0, toFrameMs: performance.now() - t0, text }));
+    });
+    obs.observe(count, { childList: true, characterData: true, subtree: true });
+  });
+  window.__bench = state;
+  const Orig = window.WebSocket;
+  const Counting = function (url, protocols) {
+    const ws = protocols === undefined ? new Orig(url) : new Orig(url, protocols);
+    ws.addEventListener('message', (ev) => {
+      const t = performance.now();
+      const d = typeof ev.data === 'string' ? ev.data : '';
+      const m = /^\{"t":"(evt|res)"(?:,"name":"([^"]+)")?/.exec(d.slice(0, 120));
+      const rec = { t, chars: d.length, name: m ? (m[2] || m[1]) : '?' };
+      state.msgs.push(rec);
+      if (state.msgs.length > 20000) state.msgs.splice(0, 10000);
+      if (state.onMessage) state.onMessage(rec);
+    });
+    return ws;
+  };
+  Counting.prototype = Orig.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Counting[k] = Orig[k];
+  window.WebSocket = Counting;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) state.longtasks.push({ start: e.startTime, dur: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (e) { /* no longtask support: the list stays empty */ }
+})();`;
+
+export async function addProbe(page: Page): Promise<void> {
+  await page.addInitScript(PROBE_SCRIPT);
+}
+
+/** Wall-clock (Date.now()) time at which `selector` first matches, checked every animation frame. */
+export async function whenVisible(page: Page, selector: string, timeoutMs: number): Promise<number> {
+  const handle = await page.waitForFunction((sel) => (document.querySelector(sel) ? Date.now() : 0), selector, { polling: 'raf', timeout: timeoutMs });
+  return (await handle.jsonValue()) as number;
+}
