@@ -191,7 +191,7 @@ test('alerts firing show on their tiles; screenshots of the fleet', async () => 
   const withAlerts = await waitFor('a tile with alerts firing', () => consoleHost.features.fleet.current().tiles.find((t) => t.alertsFiring > 0), 120_000);
   await region().getByRole('button', { name: new RegExp(`^${withAlerts.instance} .*alerts? firing`) }).waitFor();
   // Sparklines are on a 30 s grid over the last hour: wait until a fresh Prometheus has three points of them.
-  await waitFor('sparklines with three points', () => consoleHost.features.fleet.current().tiles.some((t) => (t.sparkline?.cpu.filter((v) => v !== null).length ?? 0) >= 3), 120_000);
+  await waitFor('sparklines with three points', () => Object.values(consoleHost.features.fleet.currentSparklines().bySource.prometheus ?? {}).some((l) => l.cpu.filter((v) => v !== null).length >= 3), 120_000);
   await waitFor('sparklines drawn', async () => (await region().locator('.srv-spark .recharts-line-curve').count()) > 0, 20_000);
   await screenshotBothThemes(page, 'servers');
 });

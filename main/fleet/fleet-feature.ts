@@ -1,4 +1,4 @@
-import type { FleetSourceStatus, FleetState, ServerTile, TileSparkline } from '../../preload/contract';
+import type { FleetSourceStatus, FleetSparklines, FleetState, ServerTile, TileSparkline } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
 import { ConsoleError } from '../core/errors';
@@ -33,6 +33,7 @@ function emptyState(environment: string | null, queries = resolveQueries(undefin
  */
 export class FleetFeature implements Feature {
   private state: FleetState = emptyState(null);
+  private lines: FleetSparklines = { environment: null, updatedAt: null, bySource: {} };
   private bySource = new Map<string, ServerTile[]>();
   private sparklines = new Map<string, Map<string, TileSparkline>>();
   private sourceStatus = new Map<string, FleetSourceStatus>();
@@ -47,6 +48,7 @@ export class FleetFeature implements Feature {
     readonly alerts: AlertsFeature,
   ) {
     core.provideSnapshot('fleet.state', () => this.state);
+    core.provideSnapshot('fleet.sparklines', () => this.lines);
     core.handle('fleet.refresh', () => this.runtime?.refreshAll());
     core.handle('fleet.history', async (args) => {
       const runtime = this.runtime;
@@ -65,6 +67,10 @@ export class FleetFeature implements Feature {
     return this.state;
   }
 
+  currentSparklines(): FleetSparklines {
+    return this.lines;
+  }
+
   onEnvironment(runtime: EnvironmentRuntime): void {
     this.runtime = runtime;
     this.bySource = new Map();
@@ -78,6 +84,8 @@ export class FleetFeature implements Feature {
     }
     this.checks = startHealthChecks(runtime, () => this.queuePublish());
     this.state = emptyState(runtime.name, queries, thresholds);
+    this.lines = { environment: runtime.name, updatedAt: null, bySource: {} };
+    this.core.emit('fleet.sparklines', this.lines);
     this.publish(runtime);
     const unknownNote = unknown.length ? `unknown key(s) in queries: ${unknown.join(', ')} (known: up, cpu, memory, disk, netRx, netTx, load1)` : undefined;
 
@@ -110,7 +118,12 @@ export class FleetFeature implements Feature {
         const lines = await pollSparklines(source.client, queries, this.core.now(), signal);
         if (runtime !== this.runtime) return;
         this.sparklines.set(source.name, lines);
-        this.publish(runtime);
+        this.lines = {
+          environment: runtime.name,
+          updatedAt: this.core.now(),
+          bySource: Object.fromEntries([...this.sparklines].map(([name, m]) => [name, Object.fromEntries(m)])),
+        };
+        this.core.emit('fleet.sparklines', this.lines);
       }, Math.max(runtime.settings.polling.sparklineMs, interval));
     }
   }
@@ -127,11 +140,7 @@ export class FleetFeature implements Feature {
   private publish(runtime: EnvironmentRuntime): void {
     if (runtime !== this.runtime) return;
     const firing = firingByInstance(this.alerts.current().values());
-    const withLines = [...this.bySource].map(([source, tiles]) => {
-      const lines = this.sparklines.get(source);
-      return lines ? tiles.map((t) => ({ ...t, sparkline: lines.get(t.instance) ?? null })) : tiles;
-    });
-    const tiles = mergeTiles(withLines, firing);
+    const tiles = mergeTiles(this.bySource.values(), firing);
     const healthChecks = this.checks.map((c) => c.tile);
     this.state = {
       ...this.state,

@@ -49,7 +49,6 @@ function tile(source: string, instance: string, state: ServerTile['state'], cpu 
     reasons: [],
     alertsFiring: 0,
     alertFingerprints: [],
-    sparkline: null,
   };
 }
 

@@ -128,7 +128,6 @@ export function buildSourceTiles(poll: SourcePoll, thresholds: FleetThresholds):
       reasons,
       alertsFiring: 0,
       alertFingerprints: [],
-      sparkline: null,
     } satisfies ServerTile;
   });
 }

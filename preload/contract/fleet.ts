@@ -50,7 +50,16 @@ export interface ServerTile {
   alertsFiring: number;
   /** Fingerprints of those alerts, most severe first. */
   alertFingerprints: string[];
-  sparkline: TileSparkline | null;
+}
+
+/**
+ * Sparklines of the whole fleet, sent on their own (slower) cadence so the frequent fleet.state stays small.
+ * bySource[source][instance].
+ */
+export interface FleetSparklines {
+  environment: string | null;
+  updatedAt: number | null;
+  bySource: Record<string, Record<string, TileSparkline>>;
 }
 
 export interface HealthCheckTile {
@@ -145,4 +154,5 @@ export const fleetRequests = {
 
 export interface FleetEvents {
   'fleet.state': FleetState;
+  'fleet.sparklines': FleetSparklines;
 }

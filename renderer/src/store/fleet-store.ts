@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FleetState, TileState } from '../../../preload/contract';
+import type { FleetSparklines, FleetState, TileState } from '../../../preload/contract';
 import { onTopic } from './event-router';
 
 export type SortKey = 'worst' | 'name' | 'cpu' | 'memory' | 'disk' | 'netRx' | 'netTx' | 'load1' | 'alerts';
@@ -17,6 +17,7 @@ export interface FleetView {
 }
 
 interface FleetStore extends FleetState {
+  sparklines: FleetSparklines;
   view: FleetView;
   setView(patch: Partial<FleetView>): void;
 }
@@ -34,6 +35,7 @@ const initialState: FleetState = {
 
 export const useFleetStore = create<FleetStore>((set) => ({
   ...initialState,
+  sparklines: { environment: null, updatedAt: null, bySource: {} },
   view: { sort: 'worst', groupBy: '', filter: '', states: [], selected: null },
   setView: (patch) => set((s) => ({ view: { ...s.view, ...patch } })),
 }));
@@ -45,3 +47,5 @@ onTopic('fleet.state', (state) =>
     view: state.environment !== s.environment ? { ...s.view, selected: null } : s.view,
   })),
 );
+
+onTopic('fleet.sparklines', (sparklines) => useFleetStore.setState({ sparklines }));

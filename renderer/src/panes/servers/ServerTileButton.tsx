@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { FleetMetric, FleetThresholds, ServerTile } from '../../../../preload/contract';
+import type { FleetMetric, FleetThresholds, ServerTile, TileSparkline } from '../../../../preload/contract';
 import { formatAge } from '../../components/format';
 import { Sparkline } from './Sparkline';
 import { formatValue } from './fleet-view';
@@ -21,7 +21,7 @@ export function tileAccessibleName(t: ServerTile, now: number): string {
   return parts.join(', ');
 }
 
-export const ServerTileButton = memo(function ServerTileButton({ tile: t, thresholds, now, showSource, onOpen }: { tile: ServerTile; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void }) {
+export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkline, thresholds, now, showSource, onOpen }: { tile: ServerTile; sparkline: TileSparkline | undefined; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void }) {
   return (
     <button type="button" className={`tile srv-tile tile-${t.state}${t.stale ? ' stale' : ''}`} aria-label={tileAccessibleName(t, now)} data-state={t.state} data-instance={t.instance} onClick={() => onOpen(t.id)}>
       <span className="srv-head">
@@ -51,7 +51,7 @@ export const ServerTileButton = memo(function ServerTileButton({ tile: t, thresh
           </span>
         </span>
       </span>
-      <span className="srv-spark">{t.sparkline ? <Sparkline data={t.sparkline} width={210} height={30} /> : <span className="muted srv-nospark">no history yet</span>}</span>
+      <span className="srv-spark">{sparkline ? <Sparkline data={sparkline} width={210} height={30} /> : <span className="muted srv-nospark">no history yet</span>}</span>
       {t.stale && <span className="srv-stale">stale · {formatAge(now - t.updatedAt)} old</span>}
     </button>
   );

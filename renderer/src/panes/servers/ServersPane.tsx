@@ -35,6 +35,7 @@ function FleetGrid() {
   const sources = useFleetStore((s) => s.sources);
   const summary = useFleetStore((s) => s.summary);
   const thresholds = useFleetStore((s) => s.thresholds);
+  const lines = useFleetStore((s) => s.sparklines.bySource);
   const environment = useFleetStore((s) => s.environment);
   const view = useFleetStore((s) => s.view);
   const setView = useFleetStore((s) => s.setView);
@@ -134,7 +135,7 @@ function FleetGrid() {
             )}
             <div className="srv-grid">
               {g.tiles.map((t) => (
-                <ServerTileButton key={t.id} tile={t} thresholds={thresholds} now={t.stale ? now : 0} showSource={multiSource} onOpen={open} />
+                <ServerTileButton key={t.id} tile={t} sparkline={lines[t.source]?.[t.instance]} thresholds={thresholds} now={t.stale ? now : 0} showSource={multiSource} onOpen={open} />
               ))}
             </div>
           </div>

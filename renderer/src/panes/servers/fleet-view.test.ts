@@ -6,7 +6,7 @@ import { compareTiles, formatRate, groupTiles, matchesFilter, parseFilter } from
 function tile(instance: string, state: ServerTile['state'], labels: Record<string, string>, cpu: number | null): ServerTile {
   return {
     id: instance, instance, job: labels.job ?? 'node', source: 'prom', up: state !== 'down', state, labels: { instance, ...labels }, updatedAt: 0, stale: false,
-    values: { cpu, memory: null, disk: null, netRx: null, netTx: null, load1: null }, diskMount: null, reasons: [], alertsFiring: 0, alertFingerprints: [], sparkline: null,
+    values: { cpu, memory: null, disk: null, netRx: null, netTx: null, load1: null }, diskMount: null, reasons: [], alertsFiring: 0, alertFingerprints: [],
   };
 }
 
