@@ -20,6 +20,8 @@ import { startBrowserHost } from '../../main/browser-host/server';
 import { parseConfig } from '../../main/config/load';
 import { createConsole } from '../../main/core/create-console';
 import { startAlertmanager, startPrometheus, stopAll, type RunningServer } from '../support/real-servers';
+import { serializeIncidentExport } from '../../main/incidents/export-format';
+import { makeIncident } from '../../main/incidents/test-fixtures';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const src = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
@@ -272,13 +274,15 @@ describe('argument validation in ConsoleCore.invoke', () => {
 
   test('every request schema is strict and bounds its strings (no unbounded input from the renderer)', () => {
     const unbounded: string[] = [];
+    const huge = 'x'.repeat(64 * 1024 * 1024);
     for (const [name, spec] of Object.entries(requests)) {
       const probe = spec.args.safeParse({ __unexpected_key__: 1 });
       assert.equal(probe.success, false, `${name} accepts unknown keys`);
-      // Any top-level string field must refuse 1 MB.
+      // Any top-level string field has a max length.
       const shape = (spec.args as unknown as { shape?: Record<string, { safeParse(v: unknown): { success: boolean }; def?: { type?: string } }> }).shape ?? {};
       for (const [key, field] of Object.entries(shape)) {
-        if (field.safeParse('short').success && field.safeParse('x'.repeat(1_000_000)).success) unbounded.push(`${name}.${key}`);
+        // File contents (incident import: up to 20 MiB) may be big, but never unbounded.
+        if (field.safeParse('short').success && field.safeParse('x'.repeat(1_000_000)).success && field.safeParse(huge).success) unbounded.push(`${name}.${key}`);
       }
     }
     assert.deepEqual(unbounded, [], 'string arguments without a max length');
@@ -419,6 +423,24 @@ describe('secrets', () => {
       }
       const hello = await c.core.invoke('core.hello', {});
       events.push(JSON.stringify(hello));
+      // Settings export: what a user shares or backs up.
+      const exported = await c.core.invoke('settings.export', {});
+      assert.equal(exported.ok, true, JSON.stringify(exported));
+      if (exported.ok) writeFileSync(join(dataDir, 'exported-settings.json'), (exported.result as { text: string }).text);
+      const settingsState = await c.core.invoke('settings.get', {});
+      events.push(JSON.stringify(settingsState));
+      // Incident export whose free text holds both secrets the way people paste them.
+      const incidentText = serializeIncidentExport(
+        {
+          incident: makeIncident({ impact: `curl -H "Authorization: Bearer ${BEARER}" https://ops:${BASIC_PW}@prom.example/api/v1/query; password=${BASIC_PW}` }),
+          timeline: [],
+          evidence: [],
+          messages: [],
+          templates: [],
+        },
+        { exportedAt: Date.now() },
+      );
+      writeFileSync(join(dataDir, 'exported-incident.json'), incidentText);
       // Whatever the features write under the data folder (incidents, settings, notification state…).
       await c.core.shutdown();
     } finally {
@@ -426,6 +448,7 @@ describe('secrets', () => {
       process.stderr.write = origErr;
     }
     const files = listAll(dataDir);
+    assert.ok(files.some((f) => f.endsWith('exported-settings.json')) && files.some((f) => f.endsWith('exported-incident.json')));
     for (const f of files) {
       const text = readFileSync(f).toString('latin1');
       for (const n of needles) assert.ok(!text.includes(n), `${relative(dataDir, f)} holds a secret in plain text`);
