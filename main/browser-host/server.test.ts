@@ -67,3 +67,36 @@ test('WebSocket upgrades need the token and our own origin', async () => {
   assert.equal(bad.error?.code, 'invalid-argument');
   good.ws.close();
 });
+
+test('a hidden page gets only notification events, and the core polls at full rate while any page is seen', async () => {
+  const wsBase = host.origin.replace('http', 'ws');
+  const conn = await connect(`${wsBase}/bridge?token=${host.token}`, host.origin);
+  assert.ok('ws' in conn);
+  const received: string[] = [];
+  const replies: unknown[] = [];
+  conn.ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as { t: string; name?: string };
+    if (m.t === 'evt') received.push(m.name!);
+    else replies.push(m);
+  });
+  const send = async (args: unknown) => {
+    const before = replies.length;
+    conn.ws.send(JSON.stringify({ t: 'req', id: 10 + before, name: 'core.setVisibility', args }));
+    for (let i = 0; i < 50 && replies.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    return replies[replies.length - 1] as { ok: boolean };
+  };
+  assert.equal(core.isVisible, true);
+  assert.equal((await send({ visible: false })).ok, true);
+  assert.equal(core.isVisible, false, 'the only page is hidden');
+  core.emit('core.health', []);
+  core.emit('notify.status', { criticalCount: 1 } as never);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(received, ['notify.status']);
+  assert.equal((await send({ visible: 'yes' })).ok, false);
+  await send({ visible: true });
+  assert.equal(core.isVisible, true);
+  core.emit('core.health', []);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(received, ['notify.status', 'core.health']);
+  conn.ws.close();
+});

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConsoleCore } from '../core/console-core';
 import { isLoopbackHost } from './loopback';
+import { isWhileHiddenEvent } from '../../preload/contract/channels';
 
 export interface BrowserHostOptions {
   core: ConsoleCore;
@@ -128,8 +129,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws));
   });
 
+  // Each page says whether it is seen; the core polls at full rate while any one is.
+  const visibleSockets = new Set<WebSocket>();
+  const syncVisibility = () => opts.core.setVisibility(visibleSockets.size > 0 || wss.clients.size === 0);
+
   function bridge(ws: WebSocket): void {
+    visibleSockets.add(ws);
+    syncVisibility();
     const unsubscribe = opts.core.subscribe((event) => {
+      // A hidden page gets only notifications; it resyncs with a hello when it is shown again.
+      if (!visibleSockets.has(ws) && !isWhileHiddenEvent(event.name)) return;
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'evt', name: event.name, payload: event.payload }));
     });
     ws.on('message', (data) => {
@@ -142,12 +151,30 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
       if (msg.t !== 'req' || typeof msg.id !== 'number') return;
       const id = msg.id;
-      void opts.core.invoke(msg.name, msg.args).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'res', id, ...result }));
-      });
+      const reply = (result: unknown) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'res', id, ...(result as object) }));
+      };
+      if (msg.name === 'core.setVisibility') {
+        const visible = (msg.args as { visible?: unknown } | null)?.visible;
+        if (typeof visible !== 'boolean') {
+          reply({ ok: false, error: { code: 'invalid-argument', message: 'core.setVisibility: visible: expected boolean' } });
+          return;
+        }
+        if (visible) visibleSockets.add(ws);
+        else visibleSockets.delete(ws);
+        syncVisibility();
+        reply({ ok: true, result: null });
+        return;
+      }
+      void opts.core.invoke(msg.name, msg.args).then(reply);
     });
-    ws.on('close', unsubscribe);
-    ws.on('error', unsubscribe);
+    const closed = () => {
+      unsubscribe();
+      visibleSockets.delete(ws);
+      syncVisibility();
+    };
+    ws.on('close', closed);
+    ws.on('error', closed);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { ipcMain, type BrowserWindow } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../preload/contract';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, isWhileHiddenEvent } from '../../preload/contract';
 import type { ConsoleCore } from '../core/console-core';
 import { isTrustedSender } from './security';
 
@@ -13,7 +13,10 @@ export function wireIpc(core: ConsoleCore, getWindow: () => BrowserWindow | null
   });
   const unsubscribe = core.subscribe((event) => {
     const win = getWindow();
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
+    if (!win || win.isDestroyed()) return;
+    // A hidden window does no work: it gets only notifications and says hello again when shown.
+    if ((!win.isVisible() || win.isMinimized()) && !isWhileHiddenEvent(event.name)) return;
+    win.webContents.send(IPC_EVENT_CHANNEL, event);
   });
   return () => {
     unsubscribe();

@@ -7,3 +7,8 @@ export interface PreloadApi {
   invoke(name: string, args: unknown): Promise<unknown>;
   onEvent(listener: (event: { name: string; payload: unknown }) => void): () => void;
 }
+
+/** Events a hidden window still receives: notifications must reach the user while the console is in the tray. */
+export function isWhileHiddenEvent(name: string): boolean {
+  return name.startsWith('notify.');
+}

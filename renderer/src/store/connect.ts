@@ -27,6 +27,11 @@ export function connectStores(): void {
     }
   });
   document.addEventListener('visibilitychange', () => {
-    void bridge.invoke('core.setVisibility', { visible: document.visibilityState === 'visible' }).catch(() => undefined);
+    const visible = document.visibilityState === 'visible';
+    // While hidden the host sends only notifications; coming back, a hello brings every store up to date.
+    void bridge
+      .invoke('core.setVisibility', { visible })
+      .then(() => (visible ? hello() : undefined))
+      .catch(() => undefined);
   });
 }
