@@ -22,6 +22,12 @@ import { pendingFromPrometheus } from './pending';
 
 type AmSource = Source<AlertmanagerClient>;
 
+/** A write made through the console (for the incident timeline). Times are epoch ms. */
+export type AlertAction =
+  | { kind: 'ack'; fingerprints: string[]; author: string; until: number; at: number }
+  | { kind: 'unack'; fingerprints: string[]; author: string; at: number }
+  | { kind: 'silence'; silenceId: string; matchers: SilenceMatcher[]; author: string; comment: string; endsAt: number; at: number };
+
 /** Status (cluster peers) is re-read every this many alert polls. */
 const STATUS_EVERY = 6;
 const WRITE_CONCURRENCY = 6;
@@ -43,6 +49,7 @@ export class AlertsFeature implements Feature {
   private environment: string | null = null;
   private runtime: EnvironmentRuntime | null = null;
   private readonly listeners = new Set<(alerts: Map<string, AlertView>) => void>();
+  private readonly actionListeners = new Set<(action: AlertAction) => void>();
   private silences: SilenceView[] = [];
   private silencesKey = '';
   private peers = new Map<string, string[] | null>();
@@ -66,6 +73,22 @@ export class AlertsFeature implements Feature {
   onAlerts(listener: (alerts: Map<string, AlertView>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Acknowledgements and silences made in the console, after they succeeded (incidents record them). */
+  onAction(listener: (action: AlertAction) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
+  private announce(action: AlertAction): void {
+    for (const l of this.actionListeners) {
+      try {
+        l(action);
+      } catch {
+        // A listener's failure must not fail the write that already happened.
+      }
+    }
   }
 
   current(): Map<string, AlertView> {
@@ -277,6 +300,7 @@ export class AlertsFeature implements Feature {
       }
     });
     if (out.silenceIds.length === 0 && firstError) throw firstError;
+    this.announce({ kind: 'ack', fingerprints: alerts.map((a) => a.fingerprint), author: user, until: now + rt.settings.ackDurationMs, at: now });
     await this.refreshSoon();
     return out;
   }
@@ -289,7 +313,9 @@ export class AlertsFeature implements Feature {
       if (!a.ack) throw new ConsoleError('not-found', `${a.labels.alertname ?? fp} is not acknowledged`);
       for (const id of a.ack.silenceIds) ids.add(id);
     }
-    return this.expireSilences([...ids]);
+    const result = await this.expireSilences([...ids]);
+    this.announce({ kind: 'unack', fingerprints: [...fingerprints], author: this.runtime?.settings.user ?? 'ops-console', at: this.core.now() });
+    return result;
   }
 
   private preview(matchers: SilenceMatcher[]): PreviewResult {
@@ -313,6 +339,7 @@ export class AlertsFeature implements Feature {
       { matchers: args.matchers, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), createdBy: args.createdBy, comment: args.comment },
       'Creating the silence',
     );
+    for (const silenceId of result.silenceIds.slice(0, 1)) this.announce({ kind: 'silence', silenceId, matchers: args.matchers, author: args.createdBy, comment: args.comment, endsAt, at: now });
     await this.refreshSoon();
     return result;
   }

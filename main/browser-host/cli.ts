@@ -1,5 +1,6 @@
 /**
  * Browser mode: `npm run serve -- --config <file> [--port <n>] [--host <addr> --allow-non-loopback]`.
+ * `--open <incident export.json>` opens an exported incident read-only (works with no config).
  * Runs the same core as the Electron host and serves the built renderer on 127.0.0.1.
  */
 import { parseArgs } from 'node:util';
@@ -43,7 +44,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ops-console'));
   mkdirSync(dataDir, { recursive: true });
-  const { core } = createConsole({
+  const { core, features } = createConsole({
     config,
     configError,
     configPath,
@@ -58,6 +59,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     allowNonLoopback: values['allow-non-loopback'] ?? false,
   });
   console.log(`ops-console listening on ${host.url}`);
+  if (values.open) {
+    // Offline review: the export opens read-only in the Incidents pane, with or without backends.
+    const opened = await features.incidents.openFile(resolve(values.open));
+    console.log(opened.error ? `ops-console: cannot open ${values.open}: ${opened.error}` : `ops-console: ${opened.fileName} opened for review in the Incidents pane`);
+  }
   const stop = async () => {
     await host.close();
     await core.shutdown();

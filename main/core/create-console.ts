@@ -4,6 +4,7 @@ import { AlertsFeature } from '../alerts/alerts-feature';
 import { NotifyFeature } from '../notify/notify-feature';
 import { SettingsService } from '../settings/settings-service';
 import { LogsFeature } from '../logs/logs-feature';
+import { IncidentsFeature } from '../incidents/incidents-feature';
 import { createEnvSecretStore, type SecretStore } from '../settings/secret-store';
 
 export interface ConsoleFeatures {
@@ -12,6 +13,7 @@ export interface ConsoleFeatures {
   notify: NotifyFeature;
   settings: SettingsService;
   logs: LogsFeature;
+  incidents: IncidentsFeature;
 }
 
 /** The composition root shared by both hosts: the core and every feature wired into it. */
@@ -28,5 +30,7 @@ export function createConsole(opts: CoreOptions & { secrets?: SecretStore }): { 
   core.addFeature(settings);
   const logs = new LogsFeature(core);
   core.addFeature(logs);
-  return { core, features: { fleet, alerts, notify, settings, logs } };
+  const incidents = new IncidentsFeature(core, alerts);
+  core.addFeature(incidents);
+  return { core, features: { fleet, alerts, notify, settings, logs, incidents } };
 }

@@ -30,6 +30,25 @@ function cliOptions() {
   return values as { config?: string; open?: string };
 }
 
+/** An exported incident given on the command line: `--open <file>` or a bare `*.json` path (OS "open with"). */
+function fileToOpen(argv: string[]): string | null {
+  const i = argv.indexOf('--open');
+  if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
+  const eq = argv.find((a) => a.startsWith('--open='));
+  if (eq) return eq.slice('--open='.length);
+  // A bare path (file association); not the value of --config.
+  return argv.slice(1).find((a, j) => !a.startsWith('-') && /\.json$/i.test(a) && argv[j] !== '--config') ?? null;
+}
+
+// macOS delivers "open with" as an event, possibly before the app is ready.
+const earlyOpens: string[] = [];
+let openIncidentFile: ((path: string) => void) | null = null;
+app.on('open-file', (e, path) => {
+  e.preventDefault();
+  if (openIncidentFile) openIncidentFile(path);
+  else earlyOpens.push(path);
+});
+
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -113,7 +132,19 @@ async function start(): Promise<void> {
   win.on('hide', () => core.setVisibility(false));
   win.on('minimize', () => core.setVisibility(false));
   win.on('restore', () => core.setVisibility(true));
-  app.on('second-instance', () => showWindow());
+  // Offline review of an exported incident: read-only in the Incidents pane, even with no config.
+  openIncidentFile = (path: string) => {
+    showWindow();
+    void features.incidents.openFile(path);
+  };
+  features.incidents.addReminderSink(createNativeNotifier({ assetsDir, onClick: () => showWindow() }));
+  const firstOpen = opts.open ?? fileToOpen(process.argv.slice(app.isPackaged ? 0 : 1));
+  for (const path of [...(firstOpen ? [firstOpen] : []), ...earlyOpens.splice(0)]) openIncidentFile(path);
+  app.on('second-instance', (_e, argv) => {
+    showWindow();
+    const path = fileToOpen(argv.slice(app.isPackaged ? 0 : 1));
+    if (path) openIncidentFile?.(path);
+  });
   app.on('activate', () => showWindow());
   app.on('before-quit', () => {
     tray.destroy();

@@ -1,0 +1,244 @@
+/**
+ * Incidents as a core feature: opens the incident service on the host's data folder (autosaved,
+ * atomic writes), registers every `incidents.*` request, feeds it what the console sees (alerts
+ * polled by AlertsFeature, acknowledgements and silences made through it), runs the response-timer
+ * reminders, and opens exported files for read-only review (`--open <file>`, the OS "open with").
+ *
+ * The service opens asynchronously (it reads the data folder); requests made before that wait for it.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { EscalationLevelDef, NotifyNotification, OpenedIncidentFile, IncidentReminder, IncidentRequestName } from '../../preload/contract';
+import { INCIDENT_LIMITS } from '../../preload/contract';
+import type { ConsoleCore, Feature } from '../core/console-core';
+import type { EnvironmentRuntime } from '../core/environment';
+import type { AlertAction, AlertsFeature } from '../alerts/alerts-feature';
+import { ConsoleError } from '../core/errors';
+import { formatZodError } from '../core/validation';
+import { IncidentService, openIncidentService, type IncidentServiceOptions } from './incident-service';
+import { IncidentStore } from './store';
+
+export type ReminderSink = (n: NotifyNotification) => void;
+
+export interface IncidentsFeatureOptions {
+  /** How often the response timers are checked; default 15 s. */
+  reminderIntervalMs?: number;
+  /** Store options for tests (debounce). */
+  debounceMs?: number;
+  /** Extra service options (clock, ids) for tests. */
+  service?: Omit<IncidentServiceOptions, 'persistence' | 'emit'>;
+}
+
+/** `<dataDir>/escalation-matrix.json`: `{ "levels": [{ "level": 1, "title": "...", "contacts": ["..."] }] }`. */
+const matrixFileSchema = z
+  .object({
+    levels: z
+      .array(
+        z
+          .object({
+            level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+            title: z.string().min(1).max(200).optional(),
+            contacts: z.array(z.string().min(1).max(200)).max(50).optional(),
+          })
+          .strict(),
+      )
+      .max(4),
+  })
+  .strict();
+
+export const ESCALATION_FILE = 'escalation-matrix.json';
+
+/** Reads the installation's escalation contacts; a missing file keeps the runbook's levels, a bad one is reported. */
+export function readEscalationMatrix(dataDir: string): { matrix: Partial<EscalationLevelDef>[]; error: string | null } {
+  const file = join(dataDir, ESCALATION_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { matrix: [], error: null };
+  }
+  try {
+    const parsed = matrixFileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return { matrix: [], error: `${file}: ${formatZodError(parsed.error)}` };
+    return { matrix: parsed.data.levels, error: null };
+  } catch (err) {
+    return { matrix: [], error: `${file}: not valid JSON (${(err as Error).message})` };
+  }
+}
+
+export class IncidentsFeature implements Feature {
+  readonly store: IncidentStore;
+  readonly ready: Promise<IncidentService>;
+  private service: IncidentService | null = null;
+  private runtimeName: string | null = null;
+  private stopTimer: (() => void) | null = null;
+  private opened: OpenedIncidentFile | null = null;
+  private readonly reminderSinks = new Set<ReminderSink>();
+  private readonly notifiedOverdue = new Set<string>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private disposed = false;
+  readonly matrixError: string | null;
+
+  constructor(
+    private readonly core: ConsoleCore,
+    alerts: Pick<AlertsFeature, 'onAlerts' | 'onAction' | 'current'>,
+    opts: IncidentsFeatureOptions = {},
+  ) {
+    this.store = new IncidentStore({
+      dataDir: core.host.dataDir,
+      ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
+      onError: (err, file) => console.error(`ops-console: saving ${file} failed, retrying: ${(err as Error).message}`),
+    });
+    const { matrix, error } = readEscalationMatrix(core.host.dataDir);
+    this.matrixError = error;
+    if (error) console.error(`ops-console: ${error}; using the runbook's escalation levels`);
+    this.ready = openIncidentService(this.store, {
+      user: () => core.settings?.user ?? 'ops-console',
+      environment: () => this.runtimeName ?? core.activeRuntime?.name ?? null,
+      escalationMatrix: matrix,
+      ...opts.service,
+      emit: (event) => {
+        core.emit(event.name, event.payload as never);
+        if (event.name === 'incidents.reminders') this.onReminders(event.payload);
+      },
+    });
+    this.ready.then(
+      (service) => {
+        if (this.disposed) return;
+        this.service = service;
+        service.onAlertsChanged(alerts.current(), this.runtimeName);
+        this.stopTimer = service.startReminderTimer(opts.reminderIntervalMs ?? 15_000);
+        service.checkReminders();
+      },
+      (err: unknown) => console.error(`ops-console: incidents cannot be read from ${this.store.incidentsDir}: ${(err as Error).message}`),
+    );
+
+    core.provideSnapshot('incidents.list', () => this.service?.list() ?? []);
+    core.provideSnapshot('incidents.reminders', () => this.service?.dueReminders() ?? []);
+    core.provideSnapshot('incidents.storage', () => this.service?.storageProblems() ?? []);
+    core.provideSnapshot('incidents.review', () => this.opened);
+    this.registerHandlers();
+
+    this.unsubscribe.push(alerts.onAlerts((map) => this.service?.onAlertsChanged(map, this.runtimeName)));
+    this.unsubscribe.push(alerts.onAction((action) => this.onAction(action)));
+  }
+
+  private registerHandlers(): void {
+    // The handler names come from the service itself: every contract request is registered.
+    const names = Object.keys(new IncidentService().handlers()) as IncidentRequestName[];
+    for (const name of names) {
+      const handle = this.core.handle.bind(this.core) as (n: IncidentRequestName, fn: (args: unknown) => Promise<unknown>) => void;
+      handle(name, async (args) => {
+        const service = await this.requireService();
+        const handler = service.handlers()[name] as (a: unknown) => unknown;
+        return handler(args);
+      });
+    }
+  }
+
+  private async requireService(): Promise<IncidentService> {
+    try {
+      return await this.ready;
+    } catch (err) {
+      throw new ConsoleError('unavailable', `incidents cannot be read from ${this.store.incidentsDir}: ${(err as Error).message}`);
+    }
+  }
+
+  onEnvironment(runtime: EnvironmentRuntime): void {
+    this.runtimeName = runtime.name;
+    // The environment starts with no alerts known: nothing is recorded until its first poll.
+    this.service?.onAlertsUpdate({ kind: 'snapshot', seq: 0, environment: runtime.name, alerts: [] });
+  }
+
+  private onAction(action: AlertAction): void {
+    const s = this.service;
+    if (!s) return;
+    if (action.kind === 'ack') s.onAck({ fingerprints: action.fingerprints, author: action.author, until: action.until, at: action.at });
+    else if (action.kind === 'unack') s.onUnack({ fingerprints: action.fingerprints, author: action.author, at: action.at });
+    else
+      s.onSilence({
+        silenceId: action.silenceId,
+        matchers: action.matchers,
+        author: action.author,
+        comment: action.comment,
+        endsAt: action.endsAt,
+        at: action.at,
+      });
+  }
+
+  /** Host hook: the Electron layer shows reminders as native notifications. Returns an unsubscribe. */
+  addReminderSink(sink: ReminderSink): () => void {
+    this.reminderSinks.add(sink);
+    return () => this.reminderSinks.delete(sink);
+  }
+
+  /** One notification each time a response target becomes overdue (not again while it stays overdue). */
+  private onReminders(reminders: IncidentReminder[]): void {
+    const overdueNow = new Set<string>();
+    for (const r of reminders) {
+      if (!r.overdue) continue;
+      const key = `${r.incidentId}/${r.kind}/${r.dueAt}`;
+      overdueNow.add(key);
+      if (this.notifiedOverdue.has(key)) continue;
+      const n: NotifyNotification = {
+        id: `incident-${key}`,
+        title: `${r.incidentId}: ${r.message}`,
+        body: r.incidentTitle,
+        severity: 'warning',
+        fingerprints: [],
+        kind: 'summary',
+        sound: this.core.settings?.notifications.sound ?? false,
+        environment: this.runtimeName,
+        at: this.core.now(),
+      };
+      this.core.emit('notify.notification', n);
+      for (const sink of this.reminderSinks) {
+        try {
+          sink(n);
+        } catch {
+          // One sink failing must not stop the others.
+        }
+      }
+    }
+    for (const k of [...this.notifiedOverdue]) if (!overdueNow.has(k)) this.notifiedOverdue.delete(k);
+    for (const k of overdueNow) this.notifiedOverdue.add(k);
+  }
+
+  /**
+   * Opens an exported incident file for read-only review (host `--open`, OS file association).
+   * Nothing is merged into the live incidents; a bad file gives the clear reason and changes nothing.
+   */
+  async openFile(path: string): Promise<OpenedIncidentFile> {
+    const fileName = basename(path).slice(0, INCIDENT_LIMITS.fileName);
+    let result: OpenedIncidentFile;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new ConsoleError('invalid-argument', `${fileName} is not a file`);
+      if (info.size > INCIDENT_LIMITS.importBytes) {
+        throw new ConsoleError('invalid-argument', `${fileName} is ${info.size} bytes: larger than 20 MiB, the most an incident export may be`);
+      }
+      const content = await readFile(path, 'utf8');
+      const service = await this.requireService();
+      const review = service.invoke('incidents.import', { content, fileName });
+      result = { fileName, review, error: null, at: this.core.now() };
+    } catch (err) {
+      const code = err instanceof ConsoleError ? undefined : (err as NodeJS.ErrnoException).code;
+      const message = code === 'ENOENT' ? `${fileName}: no such file (${path})` : code ? `${fileName}: cannot read (${code})` : (err as Error).message;
+      result = { fileName, review: null, error: message, at: this.core.now() };
+    }
+    this.opened = result;
+    this.core.emit('incidents.review', result);
+    return result;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopTimer?.();
+    for (const u of this.unsubscribe) u();
+    this.reminderSinks.clear();
+    // Whatever is still waiting for its debounce is written now, synchronously.
+    this.store.flushSync();
+  }
+}
