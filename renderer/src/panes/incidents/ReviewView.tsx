@@ -1,0 +1,60 @@
+import type { ImportedIncidentReview } from '../../../../preload/contract';
+import { EvidenceList } from './EvidenceList';
+import { Messages } from './IncidentView';
+import { Timeline } from './Timeline';
+import { SEVERITY_LABEL, STATUS_LABEL, fmtDuration, fmtLocal, fmtUtc, sevClass } from './format';
+
+/** An exported incident, read-only: no request changes anything, nothing needs a backend. */
+export function ReviewView({ review, onClose }: { review: ImportedIncidentReview; onClose: () => void }) {
+  const inc = review.incident;
+  return (
+    <article className="inc-view inc-review" aria-label={`Review of ${inc.title}`}>
+      <div className="banner banner-warn inc-review-banner" role="status">
+        <span className="grow">
+          Read-only review of <strong>{review.fileName}</strong> (exported {review.exportedAt}, format version {review.version}). Nothing here changes the live incidents.
+        </span>
+        <button type="button" onClick={onClose}>
+          Close review
+        </button>
+      </div>
+      <header className="inc-head">
+        <div className="inc-title-row">
+          <span className={`inc-sev sev-${sevClass(inc.severity)}`}>{SEVERITY_LABEL[inc.severity]}</span>
+          <h2 className="inc-title">{inc.title}</h2>
+          <span className={`inc-status st-${inc.status}`}>{STATUS_LABEL[inc.status]}</span>
+        </div>
+        <div className="muted small mono">
+          {inc.id} · {inc.environment} · commander {inc.commander} · declared {fmtUtc(inc.declaredAt)} ({fmtLocal(inc.declaredAt)} local)
+          {inc.resolvedAt ? ` · resolved after ${fmtDuration(inc.resolvedAt - inc.declaredAt)}` : ''} · escalation level {inc.escalationLevel}
+        </div>
+        <dl className="inc-facts">
+          <div>
+            <dt>Impact</dt>
+            <dd>{inc.impact || '—'}</dd>
+          </div>
+          <div>
+            <dt>Services</dt>
+            <dd>{inc.services.join(', ') || '—'}</dd>
+          </div>
+          <div>
+            <dt>Instances</dt>
+            <dd className="mono">{inc.instances.join(', ') || '—'}</dd>
+          </div>
+          <div>
+            <dt>Alerts</dt>
+            <dd>{inc.linkedAlerts.map((a) => `${a.snapshot.labels.alertname ?? a.fingerprint} ${a.snapshot.labels.instance ?? ''}`.trim()).join(', ') || '—'}</dd>
+          </div>
+        </dl>
+      </header>
+      <div className="inc-columns">
+        <div className="inc-col-main">
+          <Timeline entries={review.timeline} />
+        </div>
+        <div className="inc-col-side">
+          <Messages messages={review.messages} />
+          <EvidenceList evidence={review.evidence} />
+        </div>
+      </div>
+    </article>
+  );
+}
