@@ -5,6 +5,8 @@ import { formatAge, formatUtc } from '../../components/format';
 import { copyText, expireSilences, openLink } from './actions';
 import { safeHttpUrl } from './inbox-model';
 import { formatMatcher } from '../../../../main/alerts/alert-filter';
+import { useUiStore } from '../../store/ui-store';
+import { alertLogsPivot } from '../logs/pivot';
 
 interface Props {
   alert: AlertView;
@@ -80,6 +82,9 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
           }}
         >
           Copy as text
+        </button>
+        <button type="button" title="Logs of this alert's instance or service around its time" onClick={() => useUiStore.getState().pivotToLogs(alertLogsPivot(a, Date.now()))}>
+          Search logs
         </button>
         {runbook && (
           <button type="button" className="link-button" onClick={() => void openLink(runbook)} title={runbook}>
