@@ -20,6 +20,7 @@ import type { ConsoleCore } from '../../main/core/console-core';
 import { AlertmanagerClient, type PostableAlert } from '../../main/clients/alertmanager';
 import { createHttpClient } from '../../main/clients/http';
 import type { SourceHealth } from '../../preload/contract';
+import { startEsTestServer, type EsTestServer } from '../support/es-test-server/index';
 
 const TIMEOUT_MS = 1000;
 const POLL_MS = 250;
@@ -356,4 +357,64 @@ describe('two-replica Alertmanager cluster, one replica killed', () => {
     assert.equal(ha.features.alerts.current().size, HA_ALERTS.length + 1, 'after the replica returns: still each alert once');
     observed.push(`HA pair: ${HA_ALERTS.length} alerts, replica am-b SIGKILLed: ${all.length} shown (0 lost, 0 doubled); +1 alert during the outage; after restart ${ha.features.alerts.current().size}`);
   });
+});
+
+describe('Elasticsearch (protocol stand-in) through the fault proxy', () => {
+  let es: EsTestServer;
+  let esProxy: FaultProxy;
+  let lc: Console;
+  let lcDir: string;
+  const ID = 'elasticsearch:logs';
+  const search = () => lc.core.invoke('logs.search', { query: 'level:ERROR OR level:WARN OR *', from: Date.now() - 86_400_000, to: Date.now(), filters: [], size: 50 });
+
+  before(async () => {
+    es = await startEsTestServer({ flavor: 'elasticsearch', version: '8.15.0', docs: 2_000, seed: 9 });
+    esProxy = await startFaultProxy({ target: es.url, delayMs: 2_500 });
+    lcDir = mkdtempSync(join(tmpdir(), 'ops-console-es-faults-'));
+    lc = createConsole({
+      config: parseConfig(JSON.stringify({ environments: [{ name: 'logs', elasticsearch: [{ name: 'logs', url: esProxy.url, index: 'logs-*' }] }], polling: { elasticsearchMs: POLL_MS, timeoutMs: TIMEOUT_MS } })),
+      host: { kind: 'browser', dataDir: lcDir, openExternal: async () => false },
+    });
+    await lc.core.start();
+    await waitFor('Elasticsearch ok', () => health(lc, ID).state === 'ok');
+  });
+
+  after(async () => {
+    await lc?.core.shutdown();
+    await esProxy?.close();
+    await es?.stop();
+    if (lcDir) rmSync(lcDir, { recursive: true, force: true });
+  });
+
+  const esExpected: Partial<Record<FaultMode, { state: SourceHealth['state']; error: RegExp }>> = {
+    http500: { state: 'degraded', error: /^HTTP 500: fault-proxy: simulated internal error$/ },
+    http502: { state: 'degraded', error: /^HTTP 502: fault-proxy: upstream connect error/ },
+    html: { state: 'degraded', error: /^HTTP 503: <html>/ },
+    'truncated-json': { state: 'degraded', error: /^invalid JSON in cluster health answer \(/ },
+    http401: { state: 'auth-failed', error: /^HTTP 401: Unauthorized$/ },
+    drop: { state: 'unreachable', error: new RegExp(`^timed out after ${TIMEOUT_MS} ms$`) },
+    cut: { state: 'unreachable', error: /./ },
+  };
+
+  for (const [mode, exp] of Object.entries(esExpected) as [FaultMode, { state: SourceHealth['state']; error: RegExp }][]) {
+    test(`${mode}: health shows the exact error, a search says why it failed, recovery on the first good poll`, async () => {
+      const good = await search();
+      assert.equal(good.ok, true, JSON.stringify(good).slice(0, 300));
+      esProxy.setMode(mode);
+      const h = await waitFor(`${ID} failing with ${mode}`, () => {
+        const cur = health(lc, ID);
+        return cur.consecutiveFailures >= 2 && exp.error.test(cur.lastError ?? '') && cur;
+      }, 30_000, () => JSON.stringify(health(lc, ID)));
+      assert.equal(h.state, exp.state);
+      const failed = await search();
+      assert.equal(failed.ok, false, 'a search during the fault fails visibly');
+      if (!failed.ok) assert.ok(failed.error.message.length > 0 && failed.error.code !== 'invalid-argument', JSON.stringify(failed.error));
+      const tBack = Date.now();
+      esProxy.setMode('pass');
+      await waitFor('recovery', () => (health(lc, ID).lastSuccessAt ?? 0) >= tBack && health(lc, ID).state === 'ok', 30_000, () => JSON.stringify(health(lc, ID)));
+      const again = await search();
+      assert.equal(again.ok, true, 'searching works again');
+      observed.push(`elasticsearch ${mode}: state ${h.state}, health error ${JSON.stringify(h.lastError).slice(0, 120)}, search error ${failed.ok ? '-' : JSON.stringify(failed.error.message).slice(0, 120)}`);
+    });
+  }
 });
