@@ -29,6 +29,8 @@ interface IncidentsState {
   /** What the pane shows on the right: a live incident, or an opened export. */
   mode: 'live' | 'review';
   review: ReviewState | null;
+  /** The last file that could not be opened (the open review, if any, stays as it was). */
+  reviewError: { fileName: string; error: string } | null;
   templates: Template[];
   matrix: EscalationLevelDef[];
   /** The last host-opened file seen (so a reconnect's snapshot does not reopen it). */
@@ -44,6 +46,7 @@ export const useIncidentsStore = create<IncidentsState>((set) => ({
   selectedId: null,
   mode: 'live',
   review: null,
+  reviewError: null,
   templates: [],
   matrix: [],
   hostOpenedAt: null,
@@ -81,7 +84,8 @@ export async function reloadTemplates(): Promise<void> {
 }
 
 export function showReview(r: ReviewState): void {
-  useIncidentsStore.setState({ review: r, mode: r.review ? 'review' : useIncidentsStore.getState().mode });
+  if (r.review) useIncidentsStore.setState({ review: r, mode: 'review', reviewError: null });
+  else useIncidentsStore.setState({ reviewError: { fileName: r.fileName, error: r.error ?? 'unreadable' } });
 }
 
 onTopic('incidents.list', (list) =>

@@ -229,7 +229,7 @@ export function IncidentView({ detail }: { detail: IncidentDetail }) {
                 ? '—'
                 : inc.linkedAlerts.map((a) => (
                     <span key={a.fingerprint} className={`inc-alert-chip${a.firing ? ' firing' : ''}`}>
-                      {a.firing ? '🔥' : '✓'} {a.snapshot.labels.alertname ?? a.fingerprint} {a.snapshot.labels.instance ?? ''}
+                      {a.firing ? '●' : '✓'} {a.snapshot.labels.alertname ?? a.fingerprint} {a.snapshot.labels.instance ?? ''}
                     </span>
                   ))}
             </dd>

@@ -39,6 +39,7 @@ export function IncidentsPane() {
   const detail = useIncidentsStore((s) => (s.selectedId ? s.details.get(s.selectedId) : undefined));
   const mode = useIncidentsStore((s) => s.mode);
   const review = useIncidentsStore((s) => s.review);
+  const reviewError = useIncidentsStore((s) => s.reviewError);
   const reminders = useIncidentsStore((s) => s.reminders);
   const storage = useIncidentsStore((s) => s.storage);
   const host = useCoreStore((s) => s.host);
@@ -50,7 +51,7 @@ export function IncidentsPane() {
   const [attachTo, setAttachTo] = useState('');
   const [attachError, setAttachError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const now = useNow(5000);
+  const now = useNow(1000);
 
   useEffect(() => {
     if (connected) void loadStatic().catch(() => undefined);
@@ -127,10 +128,12 @@ export function IncidentsPane() {
           {storage.map((p) => `${p.file}: ${p.error}${p.movedTo ? ` (moved to ${p.movedTo})` : ''}`).join('; ')}
         </div>
       )}
-      {review?.error && (
+      {reviewError && (
         <div className="banner banner-error" role="alert">
-          <span className="grow">Could not open {review.fileName}: {review.error}. Nothing was changed.</span>
-          <button type="button" onClick={() => useIncidentsStore.setState({ review: null })}>
+          <span className="grow">
+            Could not open {reviewError.fileName}: {reviewError.error.startsWith(`${reviewError.fileName}: `) ? reviewError.error.slice(reviewError.fileName.length + 2) : reviewError.error}. Nothing was changed.
+          </span>
+          <button type="button" onClick={() => useIncidentsStore.setState({ reviewError: null })}>
             Dismiss
           </button>
         </div>

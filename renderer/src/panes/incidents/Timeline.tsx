@@ -140,7 +140,7 @@ function TimelineRow({ entry: e, readOnly, onEdit }: { entry: TimelineEntry; rea
                 setEditing(!editing);
               }}
             >
-              🕑
+              ◷
             </button>
           </>
         )}
