@@ -58,10 +58,18 @@ const region = () => page.getByRole('region', { name: 'Incidents' });
 const timelineTexts = async (p: Page) => p.locator('.inc-entry-text').allInnerTexts();
 
 test('declare an incident from two firing alerts', async () => {
+  // The pane's own button opens the dialog (from nothing) …
   await region().getByRole('button', { name: 'Declare incident', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Declare incident' });
   await dialog.getByText('HighCPUUsage').waitFor({ timeout: 20_000 });
-  await dialog.getByRole('checkbox', { name: /HighCPUUsage/ }).check();
+  assert.equal(await dialog.getByRole('checkbox', { checked: true }).count(), 0);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // … and the Alerts pane hands over the alert it shows.
+  await page.goto(`${live.host.url}#/alerts`);
+  await page.getByRole('region', { name: 'Alerts' }).getByRole('row', { name: /HighCPUUsage web-1:9100/ }).click();
+  await page.getByRole('region', { name: 'Alert detail' }).getByRole('button', { name: 'Declare incident from alert' }).click();
+  await dialog.waitFor();
+  assert.ok(await dialog.getByRole('checkbox', { name: /HighCPUUsage/ }).isChecked());
   await dialog.getByRole('checkbox', { name: /DiskSpaceLow/ }).check();
   await dialog.getByLabel('User impact').fill('Checkout pages time out for about 30% of users');
   await dialog.getByLabel('Affected services (comma-separated)').fill('checkout');

@@ -7,6 +7,7 @@ import { safeHttpUrl } from './inbox-model';
 import { formatMatcher } from '../../../../main/alerts/alert-filter';
 import { useUiStore } from '../../store/ui-store';
 import { alertLogsPivot } from '../logs/pivot';
+import { declareFromAlerts } from '../../store/incident-draft-store';
 
 interface Props {
   alert: AlertView;
@@ -74,6 +75,9 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
         )}
         <button type="button" onClick={onSilence}>
           Silence
+        </button>
+        <button type="button" title="Open the declare dialog with this alert ticked (tick more there)" onClick={() => declareFromAlerts([a.fingerprint])}>
+          Declare incident from alert
         </button>
         <button
           type="button"
