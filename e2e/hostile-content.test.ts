@@ -69,7 +69,7 @@ after(async () => {
 });
 
 const pwned = (): Promise<unknown> => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
-const region = () => page.getByRole('region', { name: 'Alerts' });
+const region = () => page.getByRole('region', { name: 'Alerts', exact: true });
 
 test('alert labels and annotations with markup and script read as text and never run', async () => {
   const row = region().getByRole('row', { name: /^HostileMarkup / }).first();
