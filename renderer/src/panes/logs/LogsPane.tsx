@@ -302,16 +302,10 @@ export function LogsPane() {
           placeholder='Lucene, e.g. service:synapse AND level:ERROR AND message:"Authentication failed"'
           value={st.draft}
           maxLength={4096}
-          list="logs-recent-queries"
           spellCheck={false}
           autoComplete="off"
           onChange={(e) => st.setDraft(e.target.value)}
         />
-        <datalist id="logs-recent-queries">
-          {st.recent.map((r) => (
-            <option key={`${r.source}|${r.query}`} value={r.query} />
-          ))}
-        </datalist>
         <button type="submit" className="primary" disabled={st.loading}>
           {st.loading ? 'Searching…' : 'Search'}
         </button>
@@ -343,7 +337,7 @@ export function LogsPane() {
       </div>
       {st.sources.length === 0 && <p className="muted logs-empty">No Elasticsearch or OpenSearch source in this environment. Add one in Settings.</p>}
       {st.searched && total && (
-        <div className="logs-summary" role="status" aria-label="Search summary">
+        <div className="logs-summary" role="status" aria-label="Search summary" data-query={st.query} data-loading={st.loading || undefined}>
           <strong className="logs-total">{totalText}</strong>
           <span className="muted">
             {describeRange(st.from, st.to)}
