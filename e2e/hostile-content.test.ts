@@ -6,11 +6,17 @@
  * javascript: link exists or opens, huge strings are cut for display, the page stays usable.
  */
 import { test, before, after } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startAlertmanager, startPrometheus, stopAll, type RunningServer } from '../test/support/real-servers';
 import { AlertmanagerClient } from '../main/clients/alertmanager';
 import { createHttpClient } from '../main/clients/http';
+import { startEsTestServer, type EsTestServer, type LogDoc } from '../test/support/es-test-server/index';
+import { serializeIncidentExport } from '../main/incidents/export-format';
+import { makeIncident } from '../main/incidents/test-fixtures';
 import { launchChromium, newPage, screenshotBothThemes } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
 
@@ -28,6 +34,8 @@ let page: Page;
 const popups: string[] = [];
 const dialogs: string[] = [];
 let hugeDetailLen = 0;
+let es: EsTestServer;
+let workDir: string;
 
 before(async () => {
   am = await startAlertmanager();
@@ -47,8 +55,17 @@ before(async () => {
     { labels: { alertname: 'HugeStrings', instance: 'huge:9100', severity: 'warning', big: HUGE.slice(0, 100_000) }, annotations: { summary: HUGE, description: HUGE }, endsAt },
     { labels: { alertname: 'DeepJson', instance: 'deep:9100', severity: 'warning' }, annotations: { summary: 'deeply nested JSON in an annotation', payload: DEEP }, endsAt },
   ]);
+  // Log lines with the same payloads (the message and the host field).
+  const now = Date.now();
+  const doc = (i: number, message: string, host = 'web-1'): LogDoc => ({ '@timestamp': new Date(now - (10 - i) * 60_000).toISOString(), service: 'hostile', level: 'ERROR', message, host, trace_id: `hostile${i}` });
+  es = await startEsTestServer({
+    flavor: 'elasticsearch',
+    version: '8.15.0',
+    initialDocs: [doc(1, IMG), doc(2, SCRIPT, IMG), doc(3, `see ${JS_URL} for details`), doc(4, HUGE), doc(5, DEEP)],
+  });
+  workDir = mkdtempSync(join(tmpdir(), 'ops-console-hostile-'));
   consoleHost = await startConsole({
-    environments: [{ name: 'prod', alertmanager: [{ name: 'alertmanager', url: am.url }], prometheus: [{ name: 'hostile-prometheus', url: hostileProm.url }] }],
+    environments: [{ name: 'prod', alertmanager: [{ name: 'alertmanager', url: am.url }], prometheus: [{ name: 'hostile-prometheus', url: hostileProm.url }], elasticsearch: [{ name: 'logs', url: es.url, index: 'logs-*' }] }],
     polling: { alertmanagerMs: 1000, prometheusMs: 1000 },
   });
   browser = await launchChromium();
@@ -65,7 +82,9 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await consoleHost?.stop();
+  await es?.stop();
   await stopAll();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 const pwned = (): Promise<unknown> => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
@@ -145,5 +164,79 @@ test('a Prometheus target whose instance label is markup shows as a text tile', 
   await tile.waitFor({ timeout: 20_000 });
   assert.ok((await tile.innerText()).includes(IMG));
   assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.equal(await pwned(), undefined);
+});
+
+test('log messages and fields with markup and script read as text and never run; a 1 MB line is cut', async () => {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Logs' }).click();
+  const logs = page.getByRole('region', { name: 'Logs', exact: true });
+  const box = logs.getByRole('searchbox', { name: 'Query' });
+  await box.fill('service:hostile');
+  await box.press('Enter');
+  const rows = logs.locator('.log-scroll .log-row');
+  await rows.filter({ hasText: '<script>window.__pwned=1</script>' }).first().waitFor({ timeout: 20_000 });
+  const texts = await rows.evaluateAll((rs) => rs.map((r) => r.textContent ?? ''));
+  assert.ok(texts.some((t) => t.includes(IMG)), 'the <img> message reads literally');
+  assert.ok(texts.some((t) => t.includes(JS_URL)), 'the javascript: text reads literally');
+  const longest = Math.max(...texts.map((t) => t.length));
+  // Cut for display: the 1 MB row takes no more room than an ordinary one (the DOM may still hold the text).
+  const heights = await rows.evaluateAll((rs) => rs.map((r) => ({ len: (r.textContent ?? '').length, h: r.getBoundingClientRect().height })));
+  const normal = Math.max(...heights.filter((x) => x.len < 1000).map((x) => x.h));
+  const hugeRow = heights.find((x) => x.len > 500_000);
+  assert.ok(hugeRow, 'the 1 MB line is listed');
+  assert.ok(hugeRow.h <= Math.max(normal * 3, 120), `a 1 MB log line is cut for display (row ${hugeRow.h}px high, ordinary rows ${normal}px)`);
+  const injected = await page.evaluate(() => ({
+    imgs: document.querySelectorAll('img[src="x"], img[onerror]').length,
+    jsLinks: [...document.querySelectorAll('a[href]')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
+  }));
+  assert.deepEqual(injected, { imgs: 0, jsLinks: 0 });
+  // Open the line with markup in its host field.
+  await rows.filter({ hasText: '<script>window.__pwned=1</script>' }).first().click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.equal(await pwned(), undefined);
+  console.log(`hostile-content: longest log row ${longest} chars in the DOM; row heights ${JSON.stringify(heights.map((x) => Math.round(x.h)))} px`);
+  await screenshotBothThemes(page, 'hostile-content-logs');
+});
+
+test('an imported incident with markup and script in its title, impact and timeline reads as text; a javascript: link is refused', async () => {
+  const T = Date.now() - 3_600_000;
+  const text = serializeIncidentExport(
+    {
+      incident: makeIncident({ id: 'INC-9', title: IMG, impact: SCRIPT, commander: IMG, declaredAt: T, updatedAt: T, nextUpdateDueAt: T + 1_800_000, links: [{ title: SCRIPT, url: 'https://runbooks.example.org/x' }] }),
+      timeline: [{ id: 'e1', at: T + 60_000, recordedAt: T + 60_000, kind: 'manual', text: `${SCRIPT} ${IMG} ${JS_URL}`, author: IMG, starred: false, system: false }],
+      evidence: [],
+      messages: [],
+      templates: [],
+    },
+    { exportedAt: Date.now() },
+  );
+  const good = join(workDir, 'hostile-incident.json');
+  writeFileSync(good, text);
+  const doc = JSON.parse(text) as { incident: { links: { title: string; url: string }[] } };
+  doc.incident.links = [{ title: 'click', url: JS_URL }];
+  const bad = join(workDir, 'javascript-link.json');
+  writeFileSync(bad, JSON.stringify(doc));
+
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Incidents' }).click();
+  const reg = page.getByRole('region', { name: 'Incidents', exact: true });
+  await reg.waitFor();
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), reg.getByRole('button', { name: 'Open exported incident' }).click()]);
+  await chooser.setFiles(good);
+  await reg.getByText(/Read-only review of/).waitFor({ timeout: 10_000 });
+  const shown = await reg.innerText();
+  assert.ok(shown.includes(IMG), 'the title reads literally');
+  assert.ok(shown.includes(SCRIPT), 'the impact / timeline read literally');
+  assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.equal(await pwned(), undefined);
+  await screenshotBothThemes(page, 'hostile-content-incident');
+
+  const [chooser2] = await Promise.all([page.waitForEvent('filechooser'), reg.getByRole('button', { name: 'Open exported incident' }).click()]);
+  await chooser2.setFiles(bad);
+  const err = reg.getByRole('alert').filter({ hasText: 'javascript-link.json' });
+  await err.waitFor({ timeout: 10_000 });
+  assert.match(await err.innerText(), /links|url|http/i);
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  assert.deepEqual(popups, []);
   assert.equal(await pwned(), undefined);
 });
