@@ -26,7 +26,7 @@ export interface FleetRun {
 
 export async function waitForTargets(stack: DemoStack, n: number): Promise<void> {
   await waitFor(`Prometheus scrapes ${n} synthetic targets`, async () => {
-    const res = await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('count(up{job="node-synthetic"} == 1)')}`);
+    const res = await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('count(up{instance=~"server-.*"} == 1)')}`);
     const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
     return Number(body.data?.result?.[0]?.value[1] ?? 0) >= n;
   }, 240_000, 1000);

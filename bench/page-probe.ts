@@ -2,9 +2,6 @@
  * In-page instruments, installed with page.addInitScript before the renderer loads:
  * - every WebSocket message received (time, characters, event name) — the bridge is a WebSocket;
  * - 'longtask' entries (PerformanceObserver, buffered);
- * - armBusy(topic): main-thread time spent after the next `topic` event until the page is quiet again,
- *   measured with a MessageChannel ping chain (a gap > 1 ms between pings is the main thread at work:
- *   the bridge's JSON.parse, the store update, React's render and commit, style, layout and paint);
  * - armFilter(): from the next keydown to the inbox's count line changing, then the next frame.
  */
 import type { Page } from 'playwright-core';
@@ -15,17 +12,10 @@ export interface MsgRecord {
   name: string;
 }
 
-export interface BusyResult {
-  busyMs: number;
-  spanMs: number;
-  frames: number;
-}
-
 interface BenchState {
   msgs: MsgRecord[];
   longtasks: { start: number; dur: number }[];
   onMessage: ((m: MsgRecord) => void) | null;
-  armBusy(topic: string, timeoutMs: number): Promise<BusyResult>;
   armFilter(timeoutMs: number): Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
 }
 
@@ -37,47 +27,24 @@ export type BenchWindow = Window & { __bench: BenchState };
  */
 export const PROBE_SCRIPT = String.raw`(() => {
   const state = { msgs: [], longtasks: [], onMessage: null };
-  state.armBusy = (topic, timeoutMs) => new Promise((resolve) => {
-    state.onMessage = (rec) => {
-      if (rec.name !== topic) return;
-      state.onMessage = null;
-      const t0 = rec.t;
-      const ch = new MessageChannel();
-      let last = t0, busy = 0, quietSince = t0, frames = 0;
-      const frame = () => { frames += 1; if (frames < 3) requestAnimationFrame(frame); };
-      requestAnimationFrame(frame);
-      ch.port1.onmessage = () => {
-        const now = performance.now();
-        const gap = now - last;
-        if (gap > 1) { busy += gap; quietSince = now; }
-        last = now;
-        if ((frames >= 3 && now - quietSince > 100) || now - t0 > timeoutMs) {
-          ch.port1.close();
-          resolve({ busyMs: busy, spanMs: quietSince - t0, frames });
-          return;
-        }
-        ch.port2.postMessage(0);
-      };
-      ch.port2.postMessage(0);
-    };
-  });
   state.armFilter = (timeoutMs) => new Promise((resolve) => {
-    const count = document.querySelector('.list-count');
-    if (!count) { resolve(null); return; }
-    const before = count.textContent || '';
+    // The count line may be re-created by React: look it up again at every mutation.
+    const read = () => { const el = document.querySelector('.list-count'); return el ? el.textContent || '' : null; };
+    const before = read();
+    if (before === null) { resolve(null); return; }
     let t0 = null;
     document.addEventListener('keydown', () => { t0 = performance.now(); }, { capture: true, once: true });
     let obs = null;
     const timer = setTimeout(() => { if (obs) obs.disconnect(); resolve(null); }, timeoutMs);
     obs = new MutationObserver(() => {
-      const text = count.textContent || '';
-      if (t0 === null || text === before) return;
+      const text = read();
+      if (t0 === null || text === null || text === before) return;
       const t1 = performance.now();
       obs.disconnect();
       clearTimeout(timer);
       requestAnimationFrame(() => resolve({ toTextMs: t1 - t0, toFrameMs: performance.now() - t0, text }));
     });
-    obs.observe(count, { childList: true, characterData: true, subtree: true });
+    obs.observe(document.body, { childList: true, characterData: true, subtree: true });
   });
   window.__bench = state;
   const Orig = window.WebSocket;
@@ -103,6 +70,15 @@ export const PROBE_SCRIPT = String.raw`(() => {
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) { /* no longtask support: the list stays empty */ }
 })();`;
+
+/** Resolves after three animation frames and then `quietMs`. */
+export async function settle(page: Page, quietMs = 100): Promise<void> {
+  await page.evaluate((ms) => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, ms))))), quietMs);
+}
+
+export async function messageCount(page: Page, topic: string): Promise<number> {
+  return page.evaluate((t) => (window as unknown as BenchWindow).__bench.msgs.filter((m) => m.name === t).length, topic);
+}
 
 export async function addProbe(page: Page): Promise<void> {
   await page.addInitScript(PROBE_SCRIPT);
