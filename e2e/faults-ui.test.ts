@@ -125,3 +125,33 @@ test(
     assert.equal(filterAfterSwitch, FILTER);
   },
 );
+
+test('an incident being declared during an outage keeps its title, impact and ticked alerts, and declares once the user submits', async () => {
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await nav.getByRole('button', { name: 'Incidents' }).click();
+  const reg = page.getByRole('region', { name: 'Incidents', exact: true });
+  await reg.getByRole('button', { name: 'Declare incident' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Declare incident' });
+  await dialog.waitFor();
+  const title = 'Checkout failing for EU customers';
+  const impact = 'About 30 % of checkouts return 5xx since 09:12';
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByLabel('User impact').fill(impact);
+  const alertBox = dialog.getByRole('checkbox', { name: /CheckoutErrors/ });
+  await alertBox.check();
+
+  amProxy.setMode('drop');
+  await chip('alertmanager', /unreachable/).waitFor({ timeout: 20_000 });
+  assert.equal(await dialog.getByLabel('Title').inputValue(), title);
+  assert.equal(await dialog.getByLabel('User impact').inputValue(), impact);
+  assert.equal(await alertBox.isChecked(), true, 'the ticked alert stays ticked while Alertmanager is unreachable');
+  await screenshotBothThemes(page, 'faults-declare-draft');
+  amProxy.setMode('pass');
+  await chip('alertmanager', /ok/).waitFor({ timeout: 30_000 });
+  assert.equal(await dialog.getByLabel('Title').inputValue(), title);
+  assert.equal(await alertBox.isChecked(), true);
+  await dialog.getByRole('button', { name: /^Declare/ }).click();
+  await reg.getByRole('heading', { name: title }).waitFor({ timeout: 10_000 });
+  const list = await consoleHost.core.invoke('incidents.list', {});
+  assert.ok(list.ok && JSON.stringify(list.result).includes(title));
+});
