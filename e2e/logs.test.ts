@@ -136,6 +136,17 @@ test('expanding a hit shows the whole document; filter for and filter out from a
   const host = (await doc.locator('.log-doc-row').filter({ has: page.locator('dt', { hasText: /^host$/ }) }).locator('.log-doc-value').innerText()).trim();
   const totalBefore = await totalNumber();
 
+  // Surrounding documents: the same host's lines before and after, the hit itself marked.
+  await doc.getByRole('button', { name: 'Surrounding on this host' }).click();
+  const sur = region().getByRole('region', { name: 'Surrounding documents' });
+  await sur.locator('li[aria-current="true"]').waitFor();
+  await waitFor('surrounding rows', async () => (await sur.locator('li').count()) > 10);
+  const anchorText = await sur.locator('li[aria-current="true"] .log-message').innerText();
+  assert.match(anchorText, /Authentication failed/);
+  const surTimes = await sur.locator('li .log-time').allInnerTexts();
+  assert.deepEqual(surTimes, [...surTimes].sort().reverse(), 'newest first around the hit');
+  await sur.getByRole('button', { name: 'Close surrounding documents' }).click();
+
   await doc.getByRole('button', { name: `Filter out host: ${host}` }).click();
   await region().getByRole('list', { name: 'Filters' }).getByText(`NOT host: ${host}`).waitFor();
   await waitFor('filtered out', async () => (await totalNumber()) < totalBefore);
