@@ -255,6 +255,20 @@ test('live tail appends new hits on top, keeps the scroll position, pauses and r
   await region().getByRole('button', { name: '▶ Live tail' }).waitFor();
 });
 
+test('scrolling to the end loads the next page; Load more shows how many of the total are loaded', async () => {
+  await region().getByRole('group', { name: 'Time range' }).getByRole('button', { name: '7d' }).click();
+  await runQuery('*');
+  assert.ok((await totalNumber()) > 10_000);
+  const more = region().getByRole('button', { name: /^Load more \(500 of [\d,]+ hits shown\)$/ });
+  await more.waitFor();
+  await region().getByTestId('log-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+  await region().getByRole('button', { name: /^Load more \(1,000 of [\d,]+ hits shown\)$/ }).waitFor();
+  await region().getByRole('button', { name: /^Load more/ }).click();
+  await region().getByRole('button', { name: /^Load more \(1,500 of [\d,]+ hits shown\)$/ }).waitFor();
+  const times = await rows().locator('.log-time').allInnerTexts();
+  assert.deepEqual(times, [...times].sort().reverse(), 'newest first across pages');
+});
+
 test('export NDJSON and CSV download the current results', async () => {
   await region().getByRole('group', { name: 'Time range' }).getByRole('button', { name: '7d' }).click();
   await runQuery(AUTH_QUERY);

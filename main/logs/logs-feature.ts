@@ -438,6 +438,9 @@ export class LogsFeature implements Feature {
 
   private closeAll(): void {
     for (const id of [...this.cursors.keys()]) this.closeCursor(id);
-    for (const id of [...this.tails.keys()]) this.stopTail(id);
+    for (const id of [...this.tails.keys()]) {
+      this.stopTail(id);
+      this.core.emit('logs.tail', { tailId: id, hits: [], error: 'live tail stopped: the environment changed', at: this.core.now() });
+    }
   }
 }

@@ -375,9 +375,16 @@ export const useLogsStore = create<LogsState>((set, get) => ({
   },
 }));
 
-onTopic('logs.sources', (sources) =>
-  useLogsStore.setState((s) => ({ sources, source: s.source && sources.some((x) => x.name === s.source) ? s.source : (sources[0]?.name ?? null) })),
-);
+onTopic('logs.sources', (sources) => {
+  const before = useLogsStore.getState();
+  const changed = JSON.stringify(before.sources) !== JSON.stringify(sources);
+  useLogsStore.setState((s) => ({ sources, source: s.source && sources.some((x) => x.name === s.source) ? s.source : (sources[0]?.name ?? null) }));
+  // Another environment (or edited sources): the results shown belong to the old one.
+  if (changed && before.searched) {
+    if (sources.length > 0) void useLogsStore.getState().search();
+    else useLogsStore.setState({ hits: [], total: null, histogram: null, topValues: [], cursor: null, tail: null, searched: false });
+  }
+});
 
 onTopic('logs.tail', (ev) => {
   const s = useLogsStore.getState();
@@ -390,6 +397,6 @@ onTopic('logs.tail', (ev) => {
     total: s.total && fresh.length ? { ...s.total, value: s.total.value + fresh.length } : s.total,
     histogram: s.histogram && fresh.length ? addToHistogram(s.histogram, fresh) : s.histogram,
     to: newest !== null && newest > s.to ? newest : s.to,
-    tail: { ...s.tail, error: ev.error, added: s.tail.added + fresh.length },
+    tail: { ...s.tail, error: ev.error, added: s.tail.added + fresh.length, ...(ev.error?.startsWith('live tail stopped') ? { id: null, paused: true } : {}) },
   });
 });

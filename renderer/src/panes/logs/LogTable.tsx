@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
 import { levelClass, localTime, utcTitle, valueText } from './log-format';
@@ -75,9 +75,11 @@ interface TableProps extends Omit<DocProps, 'hit'> {
   expanded: Record<string, true>;
   onToggle(id: string): void;
   footer: React.ReactNode;
+  /** Called when the view nears the last loaded hit (to load the next page). */
+  onNearEnd(): void;
 }
 
-export function LogTable({ hits, expanded, onToggle, columns, footer, ...docProps }: TableProps) {
+export function LogTable({ hits, expanded, onToggle, columns, footer, onNearEnd, ...docProps }: TableProps) {
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: hits.length,
@@ -101,6 +103,12 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, ...docProp
     if (added > 0 && el.scrollTop > 0) el.scrollTop += added * ROW_HEIGHT;
   }, [hits]);
 
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (hits.length > 0 && lastIndex >= hits.length - 40) onNearEnd();
+  }, [lastIndex, hits.length, onNearEnd]);
+
   const gridCols = `190px 70px ${columns.map(() => 'minmax(90px, 160px)').join(' ')} minmax(0, 1fr)`;
   return (
     <div className="log-table" role="table" aria-label="Log hits" aria-rowcount={hits.length}>
@@ -119,7 +127,7 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, ...docProp
       </div>
       <div ref={parentRef} className="log-scroll" data-testid="log-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const hit = hits[item.index]!;
             const open = !!expanded[hit.id];
             return (

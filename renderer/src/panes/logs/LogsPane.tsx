@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLogsStore, QUICK_RANGES, MAX_LOADED } from '../../store/logs-store';
 import { useUiStore } from '../../store/ui-store';
 import { useCoreStore } from '../../store/core-store';
@@ -249,6 +249,12 @@ export function LogsPane() {
   // Leaving the pane ends a live tail.
   useEffect(() => () => void useLogsStore.getState().stopTail(), []);
 
+  const onNearEnd = useCallback(() => {
+    const s = useLogsStore.getState();
+    // Scrolling on loads the next page by itself (not while a live tail is adding on top).
+    if (s.cursor && !s.loadingMore && !s.error && s.hits.length < MAX_LOADED && !(s.tail && !s.tail.paused)) void s.loadMore();
+  }, []);
+
   const exportAs = async (format: 'ndjson' | 'csv') => {
     const r = await st.exportResults(format);
     if (r) download(r.fileName, r.content, r.mimeType);
@@ -402,6 +408,7 @@ export function LogsPane() {
             onToggleColumn={st.toggleColumn}
             onSurrounding={(h, by) => void st.showSurrounding(h, by)}
             footer={footer}
+            onNearEnd={onNearEnd}
           />
         </div>
         <Surrounding />
