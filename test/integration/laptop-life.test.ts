@@ -9,9 +9,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { startAlertmanager, startPrometheus, stopAll, type RunningServer } from '../support/real-servers';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { parseConfig } from '../../main/config/load';
@@ -146,4 +149,91 @@ test('network loss and return (no sleep): refresh at once, known alerts stay qui
   );
   assert.equal(c.features.alerts.current().size, KNOWN.length + 1);
   console.log(`network loss/return: ${after.length} alert notifications; ${notes.slice(mark).map((n) => n.kind).join(', ') || 'none'} in total`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The Electron layer's own hooks (main/electron/power.ts), run against a stub of 'electron'
+
+interface PowerStub {
+  powerMonitor: EventEmitter;
+  online: boolean;
+}
+
+async function loadPowerModule(dir: string): Promise<typeof import('../../main/electron/power')> {
+  const out = join(dir, 'power.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('../../main/electron/power.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'electron-stub',
+        setup(b) {
+          b.onResolve({ filter: /^electron$/ }, () => ({ path: 'electron', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+            contents: 'const s = globalThis.__powerStub; export const powerMonitor = s.powerMonitor; export const net = { isOnline: () => s.online };',
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  return (await import(pathToFileURL(out).href)) as typeof import('../../main/electron/power');
+}
+
+test('Electron power hooks (main/electron/power.ts): suspend hides, resume shows and refreshes with no storm, network back and unlock refresh', async () => {
+  const stub: PowerStub = { powerMonitor: new EventEmitter(), online: true };
+  (globalThis as { __powerStub?: PowerStub }).__powerStub = stub;
+  const dir = mkdtempSync(join(tmpdir(), 'ops-console-power-'));
+  const { wirePower } = await loadPowerModule(dir);
+  const notify = c.features.notify;
+  let resumes = 0;
+  const realResume = notify.resume.bind(notify);
+  notify.resume = () => {
+    resumes += 1;
+    return realResume();
+  };
+  const window = { isDestroyed: () => false, isVisible: () => true, isMinimized: () => false };
+  const unwire = wirePower(c.core, notify, () => window as never);
+  try {
+    const mark = notes.length;
+    const before = c.features.alerts.current().size;
+    stub.powerMonitor.emit('suspend');
+    assert.equal(c.core.isVisible, false, 'suspend: nobody is looking');
+    promProxy.setMode('cut');
+    amProxy.setMode('cut');
+    await waitFor('Alertmanager failing while suspended', () => health('alertmanager:am').consecutiveFailures >= 3);
+    await amClient.postAlerts([...KNOWN, critical('LaptopDuringSleep', 99), critical('LaptopPowerNew', 7)]);
+    promProxy.setMode('pass');
+    amProxy.setMode('pass');
+    const tResume = Date.now();
+    stub.powerMonitor.emit('resume');
+    assert.equal(c.core.isVisible, true, 'resume with the window open: visible again');
+    assert.equal(resumes, 1, 'resume resyncs and refreshes every source');
+    await waitFor('both sources polled after resume', () => (health('alertmanager:am').lastSuccessAt ?? 0) >= tResume && (health('prometheus:prom').lastSuccessAt ?? 0) >= tResume);
+    await waitFor('the new alert', () => c.features.alerts.current().size === before + 1);
+    await sleep(1000);
+    const after = alertNotes(mark);
+    assert.equal(after.length, 1, `one notification, for the one new alert: ${JSON.stringify(after.map((n) => n.title))}`);
+
+    // Network: offline, then back (power.ts checks net.isOnline() every 5 s).
+    stub.online = false;
+    await sleep(5_500);
+    const r0 = resumes;
+    stub.online = true;
+    await waitFor('network back triggers a refresh', () => resumes > r0, 12_000);
+    // Unlock while awake refreshes too.
+    const r1 = resumes;
+    stub.powerMonitor.emit('unlock-screen');
+    assert.equal(resumes, r1 + 1);
+    await sleep(500);
+    assert.equal(alertNotes(mark).length, 1, 'still no storm');
+  } finally {
+    unwire();
+    notify.resume = realResume;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
