@@ -16,7 +16,7 @@ const LABEL: Record<SourceHealth['state'], string> = {
 function HealthIndicator({ health, now }: { health: SourceHealth; now: number }) {
   const [open, setOpen] = useState(false);
   const since = health.lastSuccessAt ? `last success ${formatAge(now - health.lastSuccessAt)} ago` : 'no success yet';
-  const detail = `${health.kind} ${health.name} (${health.url}): ${LABEL[health.state]}; ${since}${health.lastError ? `; last error: ${health.lastError}` : ''}`;
+  const detail = `${health.kind} ${health.name} (${health.url}): ${LABEL[health.state]}${health.detail ? ` (${health.detail})` : ''}; ${since}${health.lastError ? `; last error: ${health.lastError}` : ''}`;
   return (
     <span className="health">
       <button
@@ -29,7 +29,10 @@ function HealthIndicator({ health, now }: { health: SourceHealth; now: number })
       >
         <span className="dot" aria-hidden="true" />
         {health.name}
-        <span className="health-state">{LABEL[health.state]}</span>
+        <span className="health-state">
+          {LABEL[health.state]}
+          {health.detail ? ` · ${health.detail}` : ''}
+        </span>
       </button>
       {open && (
         <span role="status" className="health-popover">
@@ -38,7 +41,8 @@ function HealthIndicator({ health, now }: { health: SourceHealth; now: number })
           </strong>
           <span>{health.url}</span>
           <span>
-            {LABEL[health.state]} · {since}
+            {LABEL[health.state]}
+            {health.detail ? ` (${health.detail})` : ''} · {since}
             {health.latencyMs !== null ? ` · ${health.latencyMs} ms` : ''}
           </span>
           {health.lastError && <code className="error-text">{health.lastError}</code>}

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { attachToIncident } from '../../store/incident-draft-store';
+import { logLinesEvidence } from '../../store/evidence-builders';
 import { useLogsStore, QUICK_RANGES, MAX_LOADED } from '../../store/logs-store';
 import { useUiStore } from '../../store/ui-store';
 import { useCoreStore } from '../../store/core-store';
@@ -380,6 +382,9 @@ export function LogsPane() {
             )}
             {st.tail?.error && <span className="error-text">{st.tail.error}</span>}
           </div>
+          <button type="button" onClick={() => attachToIncident(logLinesEvidence(st.hits, st.query, st.source))} title="Attach the first 200 shown lines to an incident">
+            Attach to incident
+          </button>
           <button type="button" onClick={() => void exportAs('ndjson')}>
             Export NDJSON
           </button>

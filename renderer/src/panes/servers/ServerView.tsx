@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
+import { attachToIncident } from '../../store/incident-draft-store';
+import { chartEvidence } from '../../store/evidence-builders';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FleetHistory, FleetMetric, ServerTile } from '../../../../preload/contract';
 import { getBridge } from '../../bridge';
@@ -214,7 +216,19 @@ function HistoryChart({ which, history, thresholds }: { which: 'cpu' | 'memory' 
   const fmtY = (v: number) => (pct ? `${Math.round(v)}%` : which === 'net' ? formatRate(v) : v.toFixed(1));
   return (
     <figure className="srv-chart" aria-label={TITLES[which]}>
-      <figcaption>{TITLES[which]}</figcaption>
+      <figcaption>
+        {TITLES[which]}
+        {history && keys.length > 0 && (
+          <button
+            type="button"
+            className="srv-attach"
+            aria-label={`Attach ${TITLES[which]} chart to incident`}
+            onClick={() => attachToIncident(chartEvidence(TITLES[which], pct ? '%' : which === 'net' ? 'B/s' : '', history, metrics))}
+          >
+            Attach to incident
+          </button>
+        )}
+      </figcaption>
       {err && <p className="hc-error">Query failed: {err}</p>}
       {!err && history && keys.length === 0 && <p className="muted">No data for this range.</p>}
       <ResponsiveContainer width="100%" height={200}>
