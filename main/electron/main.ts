@@ -30,14 +30,14 @@ function cliOptions() {
   return values as { config?: string; open?: string };
 }
 
-/** An exported incident given on the command line: `--open <file>` or a bare `*.json` path (OS "open with"). */
+/** An exported incident given on the command line: `--open <file>` or a bare `*.opsincident` / `*.json` path (the file association, OS "open with"). */
 function fileToOpen(argv: string[]): string | null {
   const i = argv.indexOf('--open');
   if (i >= 0 && argv[i + 1]) return argv[i + 1]!;
   const eq = argv.find((a) => a.startsWith('--open='));
   if (eq) return eq.slice('--open='.length);
   // A bare path (file association); not the value of --config.
-  return argv.slice(1).find((a, j) => !a.startsWith('-') && /\.json$/i.test(a) && argv[j] !== '--config') ?? null;
+  return argv.slice(1).find((a, j) => !a.startsWith('-') && /\.(opsincident|json)$/i.test(a) && argv[j] !== '--config') ?? null;
 }
 
 // macOS delivers "open with" as an event, possibly before the app is ready.

@@ -310,7 +310,7 @@ describe('IncidentService: export and import', () => {
     const id = service.declare({ title: 'x', impact: 'token=abcdef123 leaked in logs' }).incident.id;
     service.postMessage({ incidentId: id, templateId: 'builtin-status-update', text: 'update' });
     const json = service.exportIncident({ id, format: 'json' });
-    assert.equal(json.fileName, 'incident-incident-1-20261121-0812.json');
+    assert.equal(json.fileName, 'incident-incident-1-20261121-0812.opsincident', 'the extension the installers associate with the app');
     assert.equal(json.mimeType, 'application/json');
     assert.ok(!json.content.includes('abcdef123'));
     const review = service.importIncident({ content: json.content, fileName: '/home/alice/Downloads/x.json' });

@@ -740,7 +740,7 @@ export class IncidentService {
     const stamp = formatUtc(now).slice(0, 16).replace(/[-:]/g, '').replace(' ', '-');
     const base = `incident-${safeFilePart(live.detail.incident.id)}-${stamp}`;
     if (args.format === 'json') {
-      return { fileName: `${base}.json`, mimeType: 'application/json', content: serializeIncidentExport(input, { exportedAt: now }) };
+      return { fileName: `${base}.opsincident`, mimeType: 'application/json', content: serializeIncidentExport(input, { exportedAt: now }) };
     }
     return {
       fileName: `${base}.html`,

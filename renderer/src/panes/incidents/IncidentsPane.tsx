@@ -108,7 +108,7 @@ export function IncidentsPane() {
         <input
           ref={fileRef}
           type="file"
-          accept=".json,application/json"
+          accept=".opsincident,.json,application/json"
           aria-label="Exported incident file"
           hidden
           onChange={(e) => {
@@ -174,7 +174,7 @@ export function IncidentsPane() {
           {attachError && <span className="error-text">{attachError}</span>}
         </div>
       )}
-      {dragging && <div className="inc-drop">Drop an exported incident (.json) to review it</div>}
+      {dragging && <div className="inc-drop">Drop an exported incident (.opsincident or .json) to review it</div>}
       <div className="inc-layout">
         <nav className="inc-list" aria-label="Incident list">
           {list.length === 0 && <p className="muted">No incidents. Declare one from nothing or from firing alerts, or open an exported file.</p>}
