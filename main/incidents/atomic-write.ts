@@ -138,7 +138,7 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (!isAtomicTempFile(name)) continue;
+    if (!isAtomicTempFile(name) || name.includes(`${TEMP_TAG}${process.pid}-`)) continue; // this process's own temp files are writes in progress
     try {
       await unlink(join(dir, name));
       removed.push(name);
