@@ -149,3 +149,23 @@ test('settings.json after kill -9 mid-save is always the previous or the new ver
   assert.ok(kills >= 5, `only ${kills} kills in the time budget`);
   console.log(`crash-safety: ${kills} kills in ${Date.now() - started} ms; file held the previous version ${outcomes.previous}x, the new one ${outcomes.next}x; temp files left: ${readdirSync(dataDir).filter((f) => f.includes('.tmp-')).length}`);
 });
+
+test('start-up cleanup of stale temp files never breaks a save in progress in the same data folder', async () => {
+  // IncidentStore.loadAll() clears stale temp files in the data folder (its templates file lives there)
+  // while SettingsService may be saving settings.json in the same folder.
+  const { atomicWriteFile, removeStaleTempFiles } = await import('../../main/incidents/atomic-write');
+  const dir = join(tmp, 'race');
+  mkdirSync(dir);
+  const big = 'x'.repeat(32 * 1024 * 1024);
+  const failures: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const write = atomicWriteFile(join(dir, 'settings.json'), `${i}${big}`).catch((err: Error) => failures.push(err.message));
+    // Let the write create its temp file, then clean up as a start-up would.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 5));
+    await removeStaleTempFiles(dir);
+    await write;
+  }
+  assert.deepEqual(failures, [], 'a save was broken by the cleanup');
+  assert.equal(readFileSync(join(dir, 'settings.json'), 'utf8').slice(0, 1), '4');
+});

@@ -22,6 +22,7 @@ import { createConsole } from '../../main/core/create-console';
 import { startAlertmanager, startPrometheus, stopAll, type RunningServer } from '../support/real-servers';
 import { serializeIncidentExport } from '../../main/incidents/export-format';
 import { makeIncident } from '../../main/incidents/test-fixtures';
+import { createMemorySecretStore } from '../../main/settings/secret-store';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const src = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
@@ -459,6 +460,50 @@ describe('secrets', () => {
       assert.ok(!eventText.includes(n), 'an event sent to the renderer carries a secret');
       assert.ok(!logged.join('').includes(n), 'a secret was logged');
     }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('secrets typed in Settings', () => {
+  test('a password and a token entered in Settings go to the secret store; settings.json, the export and the renderer see only refs', async () => {
+    const PW = 'Typed-In-Settings-Pw-4e1f';
+    const TOKEN = 'Typed-In-Settings-Token-88a0';
+    const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-secrets-typed-'));
+    const store = createMemorySecretStore();
+    const config = parseConfig(JSON.stringify({ environments: [{ name: 'prod', prometheus: [{ name: 'p', url: 'http://127.0.0.1:9' }] }] }));
+    // The host resolves a { secretRef } from its store (Electron: safeStorage; here: memory).
+    const resolveSecret = (v: string | { secretRef: string }): string => {
+      if (typeof v === 'string') return v;
+      const found = store.values.get(v.secretRef);
+      if (found === undefined) throw new Error(`secret "${v.secretRef}" is not stored`);
+      return found;
+    };
+    const c = createConsole({ config, host: { kind: 'browser', dataDir, openExternal: async () => false, resolveSecret }, secrets: store });
+    const events: string[] = [];
+    c.core.subscribe((ev) => events.push(JSON.stringify(ev)));
+    await c.core.start();
+    const r = await c.core.invoke('settings.update', {
+      patch: {
+        environments: [
+          {
+            name: 'prod',
+            prometheus: [{ name: 'p', url: 'http://127.0.0.1:9', basicAuth: { username: 'ops', password: PW } }],
+            alertmanager: [{ name: 'am', url: 'http://127.0.0.1:9', bearerToken: TOKEN }],
+          },
+        ],
+      },
+    });
+    assert.equal(r.ok, true, JSON.stringify(r).slice(0, 300));
+    assert.deepEqual([...store.values.values()].sort(), [PW, TOKEN].sort(), 'both secrets are in the secret store');
+    const exported = await c.core.invoke('settings.export', {});
+    assert.ok(exported.ok);
+    const state = await c.core.invoke('settings.get', {});
+    await c.core.shutdown();
+    const texts = [...listAll(dataDir).map((f) => readFileSync(f, 'utf8')), JSON.stringify(exported), JSON.stringify(state), ...events];
+    for (const t of texts) {
+      assert.ok(!t.includes(PW) && !t.includes(TOKEN), `a typed secret leaked: ${t.slice(0, 120)}`);
+    }
+    assert.match(readFileSync(join(dataDir, 'settings.json'), 'utf8'), /secretRef/);
     rmSync(dataDir, { recursive: true, force: true });
   });
 });
