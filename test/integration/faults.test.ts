@@ -300,6 +300,7 @@ describe('two-replica Alertmanager cluster, one replica killed', () => {
   let am2: RunningServer & { clusterAddress: string | null };
   let ha: Console;
   let haDir: string;
+  const haNotified: string[] = [];
 
   before(async () => {
     am1 = await startAlertmanager({ clusterListen: true });
@@ -313,6 +314,9 @@ describe('two-replica Alertmanager cluster, one replica killed', () => {
         }),
       ),
       host: { kind: 'browser', dataDir: haDir, openExternal: async () => false },
+    });
+    ha.features.notify.addSink((n) => {
+      if (n.kind === 'alert' || n.kind === 'summary') haNotified.push(...n.fingerprints);
     });
     await ha.core.start();
   });
@@ -355,6 +359,12 @@ describe('two-replica Alertmanager cluster, one replica killed', () => {
     await amDirect(am2.url).postAlerts([...HA_ALERTS, extra]);
     await waitFor('both replicas again', () => [...ha.features.alerts.current().values()].every((a) => a.alertmanagers.length === 2), 30_000);
     assert.equal(ha.features.alerts.current().size, HA_ALERTS.length + 1, 'after the replica returns: still each alert once');
+    // Notifications: each critical once, whatever the replicas did.
+    await sleep(4 * POLL_MS);
+    const criticalFps = [...ha.features.alerts.current().values()].filter((a) => a.labels.severity === 'critical').map((a) => a.fingerprint).sort();
+    assert.equal(criticalFps.length, HA_ALERTS.filter((a) => a.labels.severity === 'critical').length + 1);
+    assert.deepEqual([...haNotified].sort(), criticalFps, 'each critical alert notified exactly once across replica loss and return');
+    observed.push(`HA pair: ${criticalFps.length} critical alerts notified ${haNotified.length} times in all`);
     observed.push(`HA pair: ${HA_ALERTS.length} alerts, replica am-b SIGKILLed: ${all.length} shown (0 lost, 0 doubled); +1 alert during the outage; after restart ${ha.features.alerts.current().size}`);
   });
 });
