@@ -56,6 +56,8 @@ try {
   await waitFor('every alert shown', async () => (await page.locator('.list-count').textContent())?.startsWith(`${total} alerts`), 180_000, 250);
   await settle(page, 500);
   const s = await page.context().newCDPSession(page);
+  await s.send('HeapProfiler.collectGarbage');
+  console.log(`renderer JS heap with ${total} alerts, after GC: ${((await s.send('Runtime.getHeapUsage')).usedSize / 1024 / 1024).toFixed(0)} MB`);
   const changed = total / 100;
   await alertmanagerClient(scene.am.url).postAlerts(Array.from({ length: changed }, (_, k) => syntheticAlert(k * 100, { summary: 'changed' })));
   await profiled(s, `1% update of ${total}`, async () => {
