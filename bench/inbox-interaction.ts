@@ -54,9 +54,13 @@ export async function inboxInteraction(scene: AlertsScene): Promise<Figure[]> {
   const times: number[] = [];
   for (const key of keys) {
     await page.waitForTimeout(300);
-    const p = page.evaluate((ms) => (window as unknown as BenchWindow).__bench.armFilter(ms), 30_000);
+    // Arm first (and wait until the page has armed), then press: the keydown must find the listener.
+    await page.evaluate((ms) => {
+      const b = (window as unknown as BenchWindow).__bench;
+      b.filterP = b.armFilter(ms);
+    }, 30_000);
     await page.keyboard.press(key);
-    const r = await p;
+    const r = await page.evaluate(() => (window as unknown as BenchWindow).__bench.filterP ?? null);
     if (r) times.push(r.toFrameMs);
   }
   await box.fill('');
@@ -64,7 +68,7 @@ export async function inboxInteraction(scene: AlertsScene): Promise<Figure[]> {
   await region.getByRole('combobox', { name: 'Group by' }).selectOption('');
   await page.waitForTimeout(500);
   const scroll = (await page.evaluate(SCROLL_SCRIPT)) as ScrollResult | null;
-  const keystrokeMs = times.length === keys.length ? median(times) : null;
+  const keystrokeMs = times.length > 0 ? median(times) : null;
   return [
     {
       id: '3a',
@@ -73,7 +77,7 @@ export async function inboxInteraction(scene: AlertsScene): Promise<Figure[]> {
       unit: 'ms',
       target: '≤ 100 ms',
       pass: le(keystrokeMs, 100),
-      detail: { runsMs: times.map(Math.round), max: Math.round(Math.max(...times)) },
+      detail: { runsMs: times.map(Math.round), max: Math.round(Math.max(...times)), measured: `${times.length} of ${keys.length} keystrokes` },
     },
     {
       id: '3b',

@@ -17,6 +17,8 @@ interface BenchState {
   longtasks: { start: number; dur: number }[];
   onMessage: ((m: MsgRecord) => void) | null;
   armFilter(timeoutMs: number): Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
+  /** Set by armFilter-in-page callers: the pending measurement, awaited after the key press. */
+  filterP?: Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
 }
 
 export type BenchWindow = Window & { __bench: BenchState };
