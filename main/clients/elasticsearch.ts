@@ -288,6 +288,15 @@ function causeText(c: Cause): string | null {
  * shards failed" the root cause leads (e.g. "query_shard_exception: Failed to parse query [...]"),
  * followed by the deepest cause (the parser's own words) and the wrapper.
  */
+/** The start of a value as JSON; a value too deeply nested to stringify falls back to the raw body. */
+function jsonHead(value: unknown, raw: string): string {
+  try {
+    return JSON.stringify(value).slice(0, 500);
+  } catch {
+    return raw.slice(0, 500);
+  }
+}
+
 export function esErrorText(body: string): string {
   const trimmed = body.trim();
   let json: unknown;
@@ -305,7 +314,7 @@ export function esErrorText(body: string): string {
       const shardReasons = Array.isArray(top.failed_shards)
         ? (top.failed_shards as { reason?: Cause }[]).map((f) => f.reason).filter((x): x is Cause => !!x && typeof x === 'object')
         : [];
-      const lead = causeText(roots[0] ?? shardReasons[0] ?? top) ?? causeText(top) ?? JSON.stringify(top).slice(0, 500);
+      const lead = causeText(roots[0] ?? shardReasons[0] ?? top) ?? causeText(top) ?? jsonHead(top, trimmed);
       // The caused_by chain under the first shard failure (or the top-level error): the parser's own
       // words live there. Causes repeated inside a longer one are dropped.
       const chain: string[] = [];

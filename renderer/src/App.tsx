@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Activity, useEffect } from 'react';
 import { Header } from './components/Header';
 import { StatusBar } from './components/StatusBar';
 import { useCoreStore } from './store/core-store';
@@ -36,10 +36,20 @@ export function App() {
         </div>
       )}
       <main className="content">
-        {pane === 'Servers' && <ServersPane />}
-        {pane === 'Alerts' && <AlertsPane />}
-        {pane === 'Logs' && <LogsPane />}
-        {pane === 'Incidents' && <IncidentsPane />}
+        {/* Sections stay mounted while hidden, so a filter, a half-written silence or an incident
+            draft survives a trip to another section. */}
+        <Activity mode={pane === 'Servers' ? 'visible' : 'hidden'}>
+          <ServersPane />
+        </Activity>
+        <Activity mode={pane === 'Alerts' ? 'visible' : 'hidden'}>
+          <AlertsPane />
+        </Activity>
+        <Activity mode={pane === 'Logs' ? 'visible' : 'hidden'}>
+          <LogsPane />
+        </Activity>
+        <Activity mode={pane === 'Incidents' ? 'visible' : 'hidden'}>
+          <IncidentsPane />
+        </Activity>
       </main>
       <StatusBar />
       <SettingsDialog />

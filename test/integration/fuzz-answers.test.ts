@@ -186,13 +186,11 @@ test('error bodies (Prometheus/Alertmanager/Elasticsearch): always a string, nev
   for (const b of [deepJson(100_000), 'x'.repeat(5_000_000)]) assert.ok(es.esErrorText(b).length <= 2001);
 });
 
-test(
-  'Elasticsearch error body whose "error" is deeply nested JSON',
-  { todo: 'bug in main/clients/elasticsearch.ts esErrorText: JSON.stringify(top) outside the try throws RangeError for {"error": <5000+ nested arrays>}' },
-  () => {
-    assert.equal(typeof es.esErrorText(`{"error":${deepJson(50_000)}}`), 'string');
-  },
-);
+test('Elasticsearch error body whose "error" is deeply nested JSON', () => {
+  const text = es.esErrorText(`{"error":${deepJson(50_000)}}`);
+  assert.equal(typeof text, 'string');
+  assert.ok(text.length > 0 && text.length <= 2001);
+});
 
 // ---------------------------------------------------------------------------------------------
 // The HTTP layer over a real socket: any status, any body, any content type

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ClippedText, clipForDisplay } from '../../components/ClippedText';
 import type { AlertView, SilenceView } from '../../../../preload/contract';
 import { alertAsText, uiState } from '../../../../main/alerts/alert-order';
 import { formatAge, formatUtc } from '../../components/format';
@@ -41,7 +42,7 @@ function silenceNote(a: AlertView, silencesById: Map<string, SilenceView>): stri
 
 export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, onAcknowledge, onUnacknowledge, onSilence, onFilterBy }: Props) {
   const [copied, setCopied] = useState<string | null>(null);
-  const name = a.labels.alertname ?? '(no alertname)';
+  const name = clipForDisplay(a.labels.alertname ?? '(no alertname)', 300).shown;
   const st = uiState(a);
   const runbook = safeHttpUrl(a.annotations.runbook_url);
   const generator = safeHttpUrl(a.generatorURL);
@@ -50,14 +51,14 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
   return (
     <aside className="alert-detail" role="region" aria-label="Alert detail">
       <div className="detail-head">
-        <span className={`sev sev-${a.labels.severity ?? 'none'}`}>{a.labels.severity ?? 'none'}</span>
+        <span className={`sev sev-${a.labels.severity ?? 'none'}`}>{clipForDisplay(a.labels.severity ?? 'none', 40).shown}</span>
         <h2>{name}</h2>
         <span className="spacer" />
         <button type="button" aria-label="Close detail" onClick={onClose}>
           ✕
         </button>
       </div>
-      <div className="detail-sub mono">{a.labels.instance}</div>
+      <div className="detail-sub mono">{clipForDisplay(a.labels.instance ?? '', 300).shown}</div>
       <div className={`detail-state state-badge st-${st}`}>
         {st === 'acknowledged' && a.ack
           ? `Acknowledged by ${a.ack.by} ${formatAge(now - a.ack.at)} ago · ack ends in ${formatAge(a.ack.endsAt - now)}`
@@ -107,8 +108,8 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
         </div>
       )}
       {copied && copied !== 'Copied' && <textarea aria-label="Alert as text" className="copy-fallback" readOnly value={copied} rows={8} />}
-      {a.annotations.summary && <p className="detail-summary">{a.annotations.summary}</p>}
-      {a.annotations.description && <p className="detail-desc">{a.annotations.description}</p>}
+      {a.annotations.summary && <p className="detail-summary"><ClippedText text={a.annotations.summary} /></p>}
+      {a.annotations.description && <p className="detail-desc"><ClippedText text={a.annotations.description} /></p>}
       <dl className="detail-kv">
         <Time label="Started" iso={a.startsAt} now={now} />
         <Time label="Updated" iso={a.updatedAt} now={now} />
@@ -133,7 +134,7 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
         {!runbook && a.annotations.runbook_url && (
           <div className="kv">
             <dt>runbook_url</dt>
-            <dd className="muted">{a.annotations.runbook_url} (not an http(s) link; not opened)</dd>
+            <dd className="muted"><ClippedText text={a.annotations.runbook_url} limit={300} /> (not an http(s) link; not opened)</dd>
           </div>
         )}
         {generator && (
@@ -194,8 +195,9 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
             .sort()
             .map((k) => (
               <button type="button" key={k} className="chip" title="Filter by this label" onClick={() => onFilterBy(k, a.labels[k]!)}>
-                <span className="muted">{k}=</span>
-                {a.labels[k]}
+                <span className="muted">{clipForDisplay(k, 200).shown}=</span>
+                {clipForDisplay(a.labels[k]!, 300).shown}
+                {a.labels[k]!.length > 300 ? '…' : ''}
               </button>
             ))}
         </div>
@@ -206,8 +208,10 @@ export function AlertDetail({ alert: a, silencesById, alertsByFp, now, onClose, 
           <dl className="detail-kv">
             {otherAnnotations.map((k) => (
               <div className="kv" key={k}>
-                <dt>{k}</dt>
-                <dd>{a.annotations[k]}</dd>
+                <dt>{clipForDisplay(k, 200).shown}</dt>
+                <dd>
+                  <ClippedText text={a.annotations[k]!} />
+                </dd>
               </div>
             ))}
           </dl>

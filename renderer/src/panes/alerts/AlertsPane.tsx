@@ -10,6 +10,7 @@ import { AlertList, type ListHandlers } from './AlertList';
 import { AlertDetail } from './AlertDetail';
 import { SilenceEditor } from './SilenceEditor';
 import { SilencesView } from './SilencesView';
+import { AlertsStaleBanner } from './StaleBanner';
 import { acknowledge, unacknowledge, useActionStore } from './actions';
 import { computeInbox, labelNames, parseFilter, prefillMatchers } from './inbox-model';
 import './alerts.css';
@@ -43,6 +44,7 @@ export function AlertsPane() {
   const message = useActionStore((s) => s.message);
   const now = useNow(5000);
 
+  const handledFocus = useRef<number | null>(null);
   const [view, setView] = useState<'inbox' | 'silences'>('inbox');
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState<ParsedFilter>(EMPTY_FILTER);
@@ -118,7 +120,9 @@ export function AlertsPane() {
 
   // Pivot from elsewhere (notification, tray, Servers tile): open that alert.
   useEffect(() => {
-    if (!alertFocus) return;
+    // The pane stays mounted while hidden; its effects re-run when shown, so each focus is handled once.
+    if (!alertFocus || handledFocus.current === alertFocus.nonce) return;
+    handledFocus.current = alertFocus.nonce;
     setView('inbox');
     setOpenFp(alertFocus.fingerprint);
     const i = latest.current.rows.findIndex((r) => r.kind === 'alert' && r.alert.fingerprint === alertFocus.fingerprint);
@@ -255,6 +259,7 @@ export function AlertsPane() {
           </button>
         </div>
       )}
+      <AlertsStaleBanner now={now} />
       {view === 'silences' ? (
         <SilencesView now={now} />
       ) : (
