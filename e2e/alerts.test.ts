@@ -14,6 +14,7 @@ import { AlertmanagerClient, type GettableSilence } from '../main/clients/alertm
 import { createHttpClient } from '../main/clients/http';
 import { launchChromium, newPage, screenshotBothThemes } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
+import { waitFor as waitForShared } from '../test/support/wait';
 
 let am: RunningServer;
 let prom: RunningServer;
@@ -29,16 +30,7 @@ const disk = { alertname: 'DiskSpaceLow', instance: 'db-1:9100', severity: 'warn
 const load = { alertname: 'HighLoadAverage', instance: 'server-004:9100', severity: 'warning', job: 'node', team: 'infrastructure' };
 const info = { alertname: 'HighCapacityUsage', instance: 'server-005:9100', severity: 'info', job: 'node', team: 'capacity' };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15000) => waitForShared(what, fn, timeoutMs, { intervalMs: 150 });
 
 function matchesAllLabelsExactly(s: GettableSilence, labels: Record<string, string>): boolean {
   return s.matchers.length === Object.keys(labels).length && s.matchers.every((m) => !m.isRegex && m.isEqual && labels[m.name] === m.value);

@@ -13,6 +13,7 @@ import { startSyntheticExporter, syntheticScrapeConfig, type SyntheticExporter }
 import { startEsTestServer, type EsTestServer, type LogDoc } from '../test/support/es-test-server/index';
 import { launchChromium, newPage, screenshotBothThemes } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
+import { waitFor as waitForShared } from '../test/support/wait';
 
 const AUTH_QUERY = 'service:synapse AND level:ERROR AND message:"Authentication failed"';
 const SLOW_QUERY = 'service:bridge AND processing_time:>1000';
@@ -24,15 +25,7 @@ let browser: Browser;
 let page: Page;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30000) => waitForShared(what, fn, timeoutMs, { intervalMs: 100 });
 
 const region = () => page.getByRole('region', { name: 'Logs' });
 const queryBox = () => region().getByRole('searchbox', { name: 'Query' });

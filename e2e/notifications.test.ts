@@ -12,6 +12,7 @@ import { AlertmanagerClient } from '../main/clients/alertmanager';
 import { createHttpClient } from '../main/clients/http';
 import { launchChromium, newPage } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
+import { waitFor as waitForShared } from '../test/support/wait';
 
 let am: RunningServer;
 let client: AlertmanagerClient;
@@ -20,15 +21,7 @@ let browser: Browser;
 let page: Page;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15000) => waitForShared(what, fn, timeoutMs, { intervalMs: 100 });
 const recorded = () => page.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes.map(({ title, body }) => ({ title, body })));
 
 before(async () => {

@@ -15,6 +15,7 @@ import { startSyntheticExporter, syntheticScrapeConfig, type SyntheticExporter }
 import { DEMO_ALERTMANAGER_CONFIG_FILE, DEMO_RULES_FILE } from '../test/support/demo-stack';
 import { launchChromium, newPage, screenshotBothThemes } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
+import { waitFor as waitForShared } from '../test/support/wait';
 
 let prom: RunningServer;
 let am: RunningServer;
@@ -26,16 +27,7 @@ let consoleHost: RunningConsole;
 let browser: Browser;
 let page: Page;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30000) => waitForShared(what, fn, timeoutMs, { intervalMs: 200 });
 
 /** The synthetic scrape config with the job label set to `job` instead of "node". */
 function withJob(cfg: object, job: string): object {
@@ -239,7 +231,7 @@ test('Prometheus gone: tiles keep their last values, visibly stale with their ag
   const before = await tiles().count();
   prom.kill();
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await page.getByRole('alert').filter({ hasText: /prometheus unreachable: .+ — showing its last values/ }).waitFor({ timeout: 20_000 });
+  await page.getByRole('alert').filter({ hasText: /prometheus not answering: .+ — showing its last values/ }).waitFor({ timeout: 20_000 });
   await waitFor('stale tiles', async () => (await region().getByRole('button', { name: /stale, last value \d+s ago/ }).count()) === before, 20_000);
   assert.match(await tiles().first().innerText(), /stale · \d+s old/);
   await page.getByRole('group', { name: 'Fleet summary' }).getByText(`${before} stale`).waitFor();

@@ -46,29 +46,21 @@ await Promise.all([
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
   }),
-  build({
-    entryPoints: { main: join(root, 'main/electron/main.ts') },
-    outdir: join(out, 'electron'),
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: ['node22'],
-    external: ['electron'],
-    sourcemap: true,
-    logLevel: 'warning',
-  }),
-  build({
-    entryPoints: { preload: join(root, 'preload/preload.ts') },
-    outdir: join(out, 'electron'),
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: ['node22'],
-    external: ['electron'],
-    logLevel: 'warning',
-  }),
+  // The Electron main process and the sandboxed preload: CommonJS for Electron's Node, 'electron' left to it.
+  ...['main/electron/main.ts', 'preload/preload.ts'].map((entry) =>
+    build({
+      entryPoints: { [entry.includes('preload') ? 'preload' : 'main']: join(root, entry) },
+      outdir: join(out, 'electron'),
+      outExtension: { '.js': '.cjs' },
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: ['node22'],
+      external: ['electron'],
+      sourcemap: !entry.includes('preload'),
+      logLevel: 'warning',
+    }),
+  ),
 ]);
 await copyFile(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'));
 console.log(`built dist/ in ${Date.now() - started} ms`);

@@ -1,5 +1,6 @@
 /** External links open only for http and https; anything else (javascript:, file:, data:) is refused. */
-export function safeExternalUrl(raw: string): string | null {
+export function safeExternalUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
   let url: URL;
   try {
     url = new URL(raw);

@@ -6,6 +6,7 @@
  * Secrets are scrubbed first, as for the JSON export.
  */
 import type { ChartEvidence, EscalationLevelDef, Evidence, LogsEvidence, TimelineEntry } from '../../preload/contract/incidents';
+import { safeExternalUrl } from '../core/safe-url';
 import { SEVERITY_MEANING } from '../../preload/contract/incidents';
 import { buildIncidentExport, type IncidentExportInput } from './export-format';
 import { DEFAULT_ESCALATION_MATRIX, escalationLabel } from './policy';
@@ -29,15 +30,7 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** The URL, normalised, if it is http or https; otherwise null (javascript:, data:, file:, relative …). */
-export function safeHref(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-}
+export const safeHref = safeExternalUrl;
 
 function link(title: string, raw: string): string {
   const href = safeHref(raw);

@@ -17,18 +17,10 @@ import type { ConsoleCore } from '../../main/core/console-core';
 import type { AlertsFeature } from '../../main/alerts/alerts-feature';
 import type { ConsoleConfigInput } from '../../main/config/schema';
 import type { AlertView, PendingAlertsState, RequestName, SilenceResult } from '../../preload/contract';
+import { waitFor as waitForShared } from '../support/wait';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20000) => waitForShared(what, fn, timeoutMs, { intervalMs: 100 });
 
 interface Running {
   core: ConsoleCore;

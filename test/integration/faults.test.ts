@@ -21,21 +21,14 @@ import { AlertmanagerClient, type PostableAlert } from '../../main/clients/alert
 import { createHttpClient } from '../../main/clients/http';
 import type { SourceHealth } from '../../preload/contract';
 import { startEsTestServer, type EsTestServer } from '../support/es-test-server/index';
+import { waitFor as waitForShared } from '../support/wait';
 
 const TIMEOUT_MS = 1000;
 const POLL_MS = 250;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | null, timeoutMs = 20_000, describeLast?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${describeLast ? `; last seen: ${describeLast()}` : ''}`);
-    await sleep(50);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => T | undefined | false | null, timeoutMs = 20000, describeLast?: () => string) => waitForShared(what, fn, timeoutMs, { intervalMs: 50, describeLast });
 
 type Console = ReturnType<typeof createConsole>;
 

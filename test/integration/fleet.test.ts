@@ -15,18 +15,11 @@ import { createConsole } from '../../main/core/create-console';
 import type { FleetState, ServerTile } from '../../preload/contract';
 import { DEFAULT_QUERIES } from '../../main/fleet/fleet-model';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
+import { waitFor as waitForShared } from '../support/wait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60000) => waitForShared(what, fn, timeoutMs, { intervalMs: 200 });
 
 /** Prometheus's own answer to a query, read straight from its HTTP API. */
 async function promQuery(url: string, q: string): Promise<Map<string, number>> {

@@ -22,17 +22,10 @@ import { createConsole } from '../../main/core/create-console';
 import { AlertmanagerClient, type PostableAlert } from '../../main/clients/alertmanager';
 import { createHttpClient } from '../../main/clients/http';
 import type { NotifyNotification, SourceHealth } from '../../preload/contract';
+import { waitFor as waitForShared } from '../support/wait';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => T | undefined | false | null, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20000) => waitForShared(what, fn, timeoutMs, { intervalMs: 50 });
 
 let prometheus: RunningServer;
 let am: RunningServer;

@@ -15,6 +15,7 @@ import type { ConsoleCore } from '../../main/core/console-core';
 import type { LogHit, LogTailEvent, RequestArgs, RequestName, RequestResult, SourceHealth } from '../../preload/contract';
 import { csvCell } from '../../main/logs/log-hits';
 import { startEsTestServer, type EsTestServer, type LogDoc } from '../support/es-test-server/index';
+import { waitFor as waitForShared } from '../support/wait';
 
 const AUTH_QUERY = 'service:synapse AND level:ERROR AND message:"Authentication failed"';
 const SLOW_QUERY = 'service:bridge AND processing_time:>1000';
@@ -59,15 +60,7 @@ async function callError(p: Promise<unknown>): Promise<CallError> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const waitFor = <T,>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20000) => waitForShared(what, fn, timeoutMs, { intervalMs: 50 });
 
 const tsOf = (d: LogDoc) => Date.parse(d['@timestamp']);
 const text = (h: LogHit) => h.message.map((s) => s.text).join('');

@@ -1,4 +1,5 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
+import { safeExternalUrl } from '../../../../main/core/safe-url';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
 import { groupAlerts, inboxRows, uiState, type AlertGroup, type AlertUiState, type InboxRow } from '../../../../main/alerts/alert-order';
 
@@ -48,12 +49,4 @@ export function labelNames(alerts: Map<string, AlertView>, limit = 2000): string
   return [...names].sort();
 }
 
-export function safeHttpUrl(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;
-  } catch {
-    return null;
-  }
-}
+export const safeHttpUrl = safeExternalUrl;

@@ -101,7 +101,7 @@ function FleetGrid() {
 
       {unreachable.map((s) => (
         <div key={s.name} role="alert" className="banner banner-error srv-banner">
-          {s.name} unreachable: {s.error ?? 'no answer'} — showing its last values
+          {s.name} not answering: {s.error ?? 'no answer'} — showing its last values
           {s.lastSuccessAt !== null ? ` from ${formatAge(now - s.lastSuccessAt)} ago` : ''}, marked stale.
         </div>
       ))}
