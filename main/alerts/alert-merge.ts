@@ -40,13 +40,18 @@ function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
   };
 }
 
-/** What changed between two polls; `updatedAt` alone moving does not count as a change. */
-export function diffAlerts(prev: Map<string, AlertView>, next: Map<string, AlertView>): { upserted: AlertView[]; removed: string[] } {
+/**
+ * What changed between two polls; `updatedAt` alone moving does not count as a change. With `reuse`, an
+ * unchanged alert's entry in `next` is replaced by the object from `prev`, so the objects kept across polls
+ * stay the same and each poll's fresh copies die young (less garbage promoted, flat memory under churn).
+ */
+export function diffAlerts(prev: Map<string, AlertView>, next: Map<string, AlertView>, reuse = false): { upserted: AlertView[]; removed: string[] } {
   const upserted: AlertView[] = [];
   const removed: string[] = [];
   for (const [fp, alert] of next) {
     const old = prev.get(fp);
     if (!old || !sameAlert(old, alert)) upserted.push(alert);
+    else if (reuse && old !== alert) next.set(fp, old);
   }
   for (const fp of prev.keys()) if (!next.has(fp)) removed.push(fp);
   return { upserted, removed };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AlertView } from '../../preload/contract';
-import { alertAsText, compareAlerts, groupAlerts, inboxRows, severityRank, uiState } from './alert-order';
+import { alertAsText, compareAlerts, groupAlerts, InboxRowList, inboxRows, mergeSorted, severityRank, SortedGrouper, uiState } from './alert-order';
 
 let n = 0;
 function alert(labels: Record<string, string>, extra: Partial<AlertView> = {}): AlertView {
@@ -86,4 +86,63 @@ test('copy as text has what a ticket needs', () => {
   assert.match(text, /30 min ago/);
   assert.match(text, /runbook_url: https:\/\/r\/x/);
   assert.match(text, /Source: http:\/\/prom\/graph/);
+});
+
+// Incremental order (the renderer keeps 50,000 alerts sorted across diffs instead of re-sorting them).
+const arbAlert = fc.record({
+  fp: fc.integer({ min: 0, max: 40 }),
+  severity: fc.constantFrom('critical', 'warning', 'info', 'Critical', 'page', ''),
+  alertname: fc.constantFrom('A', 'B', 'C', ''),
+  minute: fc.integer({ min: 0, max: 5 }),
+  ack: fc.boolean(),
+});
+const toView = (r: { fp: number; severity: string; alertname: string; minute: number; ack: boolean }): AlertView =>
+  alert(
+    { ...(r.severity ? { severity: r.severity } : {}), ...(r.alertname ? { alertname: r.alertname } : {}) },
+    { fingerprint: `f${r.fp}`, startsAt: `2026-01-01T00:0${r.minute}:00Z`, ack: r.ack ? { by: 'x', at: 1, endsAt: 2, silenceIds: ['s'], comment: 'ACK!' } : null },
+  );
+const byFp = (list: { fp: number }[]) => [...new Map(list.map((r) => [r.fp, r])).values()];
+
+test('mergeSorted: after any diff, the same order as sorting everything again', () => {
+  fc.assert(
+    fc.property(fc.array(arbAlert, { maxLength: 40 }), fc.array(arbAlert, { maxLength: 15 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 10 }), (start, upserts, removes) => {
+      const map = new Map(byFp(start).map((r) => [`f${r.fp}`, toView(r as typeof start[number])]));
+      const sorted = [...map.values()].sort(compareAlerts);
+      const gone: AlertView[] = [];
+      const added: AlertView[] = [];
+      for (const fp of removes) {
+        const old = map.get(`f${fp}`);
+        if (old) gone.push(old);
+        map.delete(`f${fp}`);
+      }
+      for (const r of byFp(upserts)) {
+        const a = toView(r as typeof upserts[number]);
+        const old = map.get(a.fingerprint);
+        if (old) gone.push(old);
+        map.set(a.fingerprint, a);
+        added.push(a);
+      }
+      assert.deepEqual(mergeSorted(sorted, gone, added), [...map.values()].sort(compareAlerts));
+    }),
+  );
+});
+
+test('SortedGrouper and InboxRowList: the same groups and rows as groupAlerts and inboxRows', () => {
+  fc.assert(
+    fc.property(fc.array(arbAlert, { maxLength: 40 }), fc.constantFrom('alertname', 'severity', null), fc.subarray(['alertname=A', 'alertname=', 'severity=warning', 'alertname=C']), (list, by, collapsedKeys) => {
+      const alerts = byFp(list).map((r) => toView(r as typeof list[number]));
+      const collapsed = new Set(collapsedKeys);
+      const grouper = new SortedGrouper(by);
+      for (const a of [...alerts].sort(compareAlerts)) grouper.add(a, uiState(a));
+      const groups = grouper.result();
+      const expected = groupAlerts(alerts, by);
+      assert.deepEqual(groups, expected);
+      const rows = new InboxRowList(groups, collapsed);
+      const flat = inboxRows(expected, collapsed);
+      assert.equal(rows.length, flat.length);
+      assert.deepEqual(rows.toArray(), flat);
+      for (const a of alerts) assert.equal(rows.indexOfAlert(a.fingerprint), flat.findIndex((r) => r.kind === 'alert' && r.alert === a));
+      assert.equal(rows.at(flat.length), undefined);
+    }),
+  );
 });

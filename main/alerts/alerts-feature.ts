@@ -15,7 +15,7 @@ import type { AlertmanagerClient, GettableAlert, GettableSilence, PostableSilenc
 import { SourceError } from '../clients/source-error';
 import { ConsoleError } from '../core/errors';
 import { diffAlerts, mergeAlerts } from './alert-merge';
-import { compareAlerts } from './alert-order';
+import { compareAlerts, severityRank } from './alert-order';
 import { regexProblem } from './alert-filter';
 import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
 import { pendingFromPrometheus } from './pending';
@@ -117,11 +117,13 @@ export class AlertsFeature implements Feature {
   }
 
   private startAlertPolling(runtime: EnvironmentRuntime): void {
-    const lastGood = new Map<string, GettableAlert[]>();
-    const lastSilences = new Map<string, GettableSilence[]>();
     let cycle = 0;
     this.alertPoller = runtime.addPoller(
       async (signal) => {
+        // This cycle's answers only (a failed replica's old answer could resurrect resolved alerts), so the
+        // previous poll's 50,000 parsed alerts are not kept alive while the next answer is read.
+        const lastGood = new Map<string, GettableAlert[]>();
+        const lastSilences = new Map<string, GettableSilence[]>();
         const withStatus = cycle % STATUS_EVERY === 0 || runtime.alertmanager.some((s) => !this.peers.has(s.name));
         cycle += 1;
         const results = await Promise.allSettled(
@@ -208,11 +210,17 @@ export class AlertsFeature implements Feature {
 
   private apply(merged: Map<string, AlertView>): void {
     const next = applyAcks(merged, this.silences);
-    const { upserted, removed } = diffAlerts(this.alerts, next);
+    const { upserted, removed } = diffAlerts(this.alerts, next, true);
     this.alerts = next;
     if (upserted.length === 0 && removed.length === 0) return;
-    this.seq += 1;
-    this.core.emit('alerts.update', { kind: 'diff', seq: this.seq, environment: this.environment, upserted, removed });
+    // A big change (the first poll of 50,000) goes out in chunks, the worst alerts first: the renderer
+    // paints the first rows from a small message instead of waiting for one 20 MB text. All chunks are sent
+    // in this same tick, so no snapshot or other diff can come between them.
+    const chunks = upserted.length > FIRST_CHUNK * 2 ? chunked(worstFirst(upserted)) : [upserted];
+    chunks.forEach((chunk, i) => {
+      this.seq += 1;
+      this.core.emit('alerts.update', { kind: 'diff', seq: this.seq, environment: this.environment, upserted: chunk, removed: i === 0 ? removed : [] });
+    });
     for (const l of this.listeners) l(this.alerts);
   }
 
@@ -382,6 +390,22 @@ export class AlertsFeature implements Feature {
       // The next poll shows it.
     }
   }
+}
+
+const FIRST_CHUNK = 1000;
+const CHUNK = 10_000;
+
+/** Critical first, then warning, info, the rest; arrival order kept within a severity (no full sort). */
+function worstFirst(alerts: AlertView[]): AlertView[] {
+  const buckets: AlertView[][] = [[], [], [], []];
+  for (const a of alerts) buckets[severityRank(a.labels.severity)]!.push(a);
+  return buckets.flat();
+}
+
+function chunked(alerts: AlertView[]): AlertView[][] {
+  const out: AlertView[][] = [alerts.slice(0, FIRST_CHUNK)];
+  for (let i = FIRST_CHUNK; i < alerts.length; i += CHUNK) out.push(alerts.slice(i, i + CHUNK));
+  return out;
 }
 
 function parseTime(text: string, field: string): number {

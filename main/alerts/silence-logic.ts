@@ -81,14 +81,20 @@ export function applyAcks(alerts: Map<string, AlertView>, silences: SilenceView[
     else general.push(c);
   }
   const out = new Map<string, AlertView>();
+  const none: typeof compiled = [];
   for (const [fp, a] of alerts) {
-    const found = new Map<string, SilenceView>();
-    for (const id of a.silencedBy) {
-      const s = ackById.get(id);
-      if (s) found.set(s.id, s);
+    // Allocates only for alerts an ACK covers: this runs over every alert on every poll.
+    let found: Map<string, SilenceView> | null = null;
+    if (ackById.size > 0) {
+      for (const id of a.silencedBy) {
+        const s = ackById.get(id);
+        if (s) (found ??= new Map()).set(s.id, s);
+      }
     }
-    for (const c of [...(byAlertname.get(a.labels.alertname ?? '') ?? []), ...general]) if (!found.has(c.s.id) && c.match(a.labels)) found.set(c.s.id, c.s);
-    const ack = found.size > 0 ? ackInfo([...found.values()]) : null;
+    for (const list of [byAlertname.get(a.labels.alertname ?? '') ?? none, general]) {
+      for (const c of list) if (!found?.has(c.s.id) && c.match(a.labels)) (found ??= new Map()).set(c.s.id, c.s);
+    }
+    const ack = found ? ackInfo([...found.values()]) : null;
     out.set(fp, sameAck(a.ack ?? null, ack) ? a : { ...a, ack });
   }
   return out;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpClient, HttpRequest } from './http';
-import { parseWith } from './parse';
+import { isPlainObject, isStringArray, parseFast, parseWith } from './parse';
 import { SourceError } from './source-error';
 
 /**
@@ -231,8 +231,58 @@ export function parseClusterHealth(raw: unknown): ClusterHealth {
   };
 }
 
+type RawHit = z.output<typeof hitSchema>;
+
+/** The schema's output for a well-formed hit (the `_source` object kept, not copied), or undefined. */
+function fastHit(h: unknown): RawHit | undefined {
+  if (!isPlainObject(h)) return undefined;
+  const { _index, _id, _score, _source, fields, highlight, sort } = h;
+  if (typeof _index !== 'string' || typeof _id !== 'string') return undefined;
+  if (!(_score === undefined || _score === null || typeof _score === 'number')) return undefined;
+  if (!(_source === undefined || (isPlainObject(_source) && Object.getPrototypeOf(_source) === Object.prototype))) return undefined;
+  if (fields !== undefined) {
+    if (!isPlainObject(fields)) return undefined;
+    for (const k in fields) if (!Array.isArray(fields[k])) return undefined;
+  }
+  if (highlight !== undefined) {
+    if (!isPlainObject(highlight)) return undefined;
+    for (const k in highlight) if (!isStringArray(highlight[k])) return undefined;
+  }
+  if (sort !== undefined) {
+    if (!Array.isArray(sort)) return undefined;
+    for (const v of sort as unknown[]) if (!(v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) return undefined;
+  }
+  const out: RawHit = { _index, _id };
+  if (_score !== undefined) out._score = _score;
+  if (_source !== undefined) out._source = _source as Record<string, unknown>;
+  if (fields !== undefined) out.fields = fields as Record<string, unknown[]>;
+  if (highlight !== undefined) out.highlight = highlight as Record<string, string[]>;
+  if (sort !== undefined) out.sort = sort as RawHit['sort'];
+  return out;
+}
+
+/**
+ * 10,000 hits through zod cost much of a page's time and a copy of every document: the hits are checked by
+ * hand and the envelope (shards, totals, aggregations) by the schema; any hit that is not the common shape
+ * sends the whole answer through the schema, for the error naming the field.
+ */
+function fastSearch(raw: unknown): z.output<typeof searchSchema> | undefined {
+  if (!isPlainObject(raw) || !isPlainObject(raw.hits) || !Array.isArray(raw.hits.hits)) return undefined;
+  const list = raw.hits.hits as unknown[];
+  const hits: RawHit[] = new Array<RawHit>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const h = fastHit(list[i]);
+    if (!h) return undefined;
+    hits[i] = h;
+  }
+  const envelope = searchSchema.safeParse({ ...raw, hits: { ...raw.hits, hits: [] } });
+  if (!envelope.success) return undefined;
+  envelope.data.hits.hits = hits;
+  return envelope.data;
+}
+
 export function parseSearchResponse(raw: unknown): SearchResult {
-  const r = parseWith(searchSchema, raw, 'Elasticsearch search answer');
+  const r = parseFast(fastSearch, searchSchema, raw, 'Elasticsearch search answer');
   const failures = (r._shards.failures ?? []).map((f) => {
     const where = f.index ? `[${f.index}][${f.shard ?? '?'}] ` : '';
     return `${where}${f.reason.type}: ${f.reason.reason ?? ''}`.trim();

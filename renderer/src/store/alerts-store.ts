@@ -1,12 +1,48 @@
 import { create } from 'zustand';
 import type { AlertView, AlertsUpdate, PendingAlertsState, SilencesState, SilenceView } from '../../../preload/contract';
+import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
 import { onTopic } from './event-router';
+
+/**
+ * A read-only view of the alerts by fingerprint. The Map behind it is updated in place (copying 50,000
+ * entries on every poll cost more than the update itself); each update hands out a new view object, so
+ * selectors and memos still see a change.
+ */
+export class AlertMapView implements ReadonlyMap<string, AlertView> {
+  constructor(readonly backing: Map<string, AlertView>) {}
+  get size(): number {
+    return this.backing.size;
+  }
+  get(key: string): AlertView | undefined {
+    return this.backing.get(key);
+  }
+  has(key: string): boolean {
+    return this.backing.has(key);
+  }
+  keys(): MapIterator<string> {
+    return this.backing.keys();
+  }
+  values(): MapIterator<AlertView> {
+    return this.backing.values();
+  }
+  entries(): MapIterator<[string, AlertView]> {
+    return this.backing.entries();
+  }
+  forEach(fn: (value: AlertView, key: string, map: ReadonlyMap<string, AlertView>) => void): void {
+    this.backing.forEach((v, k) => fn(v, k, this));
+  }
+  [Symbol.iterator](): MapIterator<[string, AlertView]> {
+    return this.backing[Symbol.iterator]();
+  }
+}
 
 interface AlertsState {
   environment: string | null;
   seq: number;
-  /** Keyed by fingerprint; replaced (not mutated) on each update so selectors see the change. */
-  byFingerprint: Map<string, AlertView>;
+  /** Keyed by fingerprint; a new view object on each update (see AlertMapView). */
+  byFingerprint: ReadonlyMap<string, AlertView>;
+  /** Every alert in inbox order (compareAlerts), kept in order incrementally: a new array on each update. */
+  sorted: readonly AlertView[];
   /** Set when a diff arrives out of order: the app asks the core for a fresh snapshot. */
   needsResync: boolean;
   silences: SilencesState;
@@ -19,23 +55,40 @@ const emptySilences: SilencesState = { environment: null, silences: [], user: 'o
 export const useAlertsStore = create<AlertsState>(() => ({
   environment: null,
   seq: 0,
-  byFingerprint: new Map(),
+  byFingerprint: new AlertMapView(new Map()),
+  sorted: [],
   needsResync: false,
   silences: emptySilences,
   silencesById: new Map(),
   pending: { environment: null, alerts: [], errors: [], updatedAt: null },
 }));
 
-export function applyAlertsUpdate(state: Pick<AlertsState, 'seq' | 'environment' | 'byFingerprint'>, update: AlertsUpdate): Partial<AlertsState> {
+export function applyAlertsUpdate(
+  state: Pick<AlertsState, 'seq' | 'environment' | 'byFingerprint'> & { sorted?: readonly AlertView[] },
+  update: AlertsUpdate,
+): Partial<AlertsState> {
   if (update.kind === 'snapshot') {
-    return { environment: update.environment, seq: update.seq, byFingerprint: new Map(update.alerts.map((a) => [a.fingerprint, a])), needsResync: false };
+    const map = new Map(update.alerts.map((a) => [a.fingerprint, a]));
+    return { environment: update.environment, seq: update.seq, byFingerprint: new AlertMapView(map), sorted: [...map.values()].sort(compareAlerts), needsResync: false };
   }
   if (update.seq <= state.seq) return {};
   if (update.seq !== state.seq + 1 || update.environment !== state.environment) return { needsResync: true };
-  const next = new Map(state.byFingerprint);
-  for (const fp of update.removed) next.delete(fp);
-  for (const a of update.upserted) next.set(a.fingerprint, a);
-  return { seq: update.seq, byFingerprint: next };
+  const map = state.byFingerprint instanceof AlertMapView ? state.byFingerprint.backing : new Map(state.byFingerprint);
+  const sorted = state.sorted ?? [...map.values()].sort(compareAlerts);
+  const gone: AlertView[] = [];
+  for (const fp of update.removed) {
+    const old = map.get(fp);
+    if (old) gone.push(old);
+    map.delete(fp);
+  }
+  const added: AlertView[] = [];
+  for (const a of update.upserted) {
+    const old = map.get(a.fingerprint);
+    if (old) gone.push(old);
+    map.set(a.fingerprint, a);
+    added.push(a);
+  }
+  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: mergeSorted(sorted, gone, added) };
 }
 
 onTopic('alerts.update', (update) => useAlertsStore.setState((s) => applyAlertsUpdate(s, update)));

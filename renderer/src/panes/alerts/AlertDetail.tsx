@@ -13,7 +13,7 @@ import { declareFromAlerts } from '../../store/incident-draft-store';
 interface Props {
   alert: AlertView;
   silencesById: Map<string, SilenceView>;
-  alertsByFp: Map<string, AlertView>;
+  alertsByFp: ReadonlyMap<string, AlertView>;
   now: number;
   onClose(): void;
   onAcknowledge(): void;

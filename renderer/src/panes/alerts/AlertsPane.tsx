@@ -36,6 +36,7 @@ function isTyping(el: EventTarget | null): boolean {
 
 export function AlertsPane() {
   const byFp = useAlertsStore((s) => s.byFingerprint);
+  const sorted = useAlertsStore((s) => s.sorted);
   const environment = useAlertsStore((s) => s.environment);
   const silencesState = useAlertsStore((s) => s.silences);
   const silencesById = useAlertsStore((s) => s.silencesById);
@@ -66,9 +67,13 @@ export function AlertsPane() {
     return () => writeLastLooked(environment, Date.now());
   }, [environment]);
 
-  const deferredAlerts = useDeferredValue(byFp);
-  const inbox = useMemo(() => computeInbox(deferredAlerts, filter, states, groupBy === '' ? null : groupBy, collapsed), [deferredAlerts, filter, states, groupBy, collapsed]);
-  const labelOptions = useMemo(() => labelNames(deferredAlerts), [deferredAlerts]);
+  // The store keeps the alerts in inbox order; one pass here filters and groups them (no sort).
+  const deferredSorted = useDeferredValue(sorted);
+  const inbox = useMemo(
+    () => computeInbox(deferredSorted, filter, states, groupBy === '' ? null : groupBy, collapsed, markSince),
+    [deferredSorted, filter, states, groupBy, collapsed, markSince],
+  );
+  const labelOptions = useMemo(() => labelNames(deferredSorted), [deferredSorted]);
   const rows = inbox.rows;
   const safeCursor = Math.min(cursor, Math.max(0, rows.length - 1));
   const openAlert = openFp ? (byFp.get(openFp) ?? null) : null;
@@ -125,7 +130,7 @@ export function AlertsPane() {
     handledFocus.current = alertFocus.nonce;
     setView('inbox');
     setOpenFp(alertFocus.fingerprint);
-    const i = latest.current.rows.findIndex((r) => r.kind === 'alert' && r.alert.fingerprint === alertFocus.fingerprint);
+    const i = latest.current.rows.indexOfAlert(alertFocus.fingerprint);
     if (i >= 0) setCursor(i);
   }, [alertFocus]);
 
@@ -161,7 +166,7 @@ export function AlertsPane() {
         return;
       }
       if (st.view !== 'inbox') return;
-      const row = st.rows[st.cursor];
+      const row = st.rows.at(st.cursor);
       switch (e.key) {
         case 'j':
         case 'ArrowDown':
@@ -215,11 +220,7 @@ export function AlertsPane() {
       return n;
     });
 
-  const newCount = useMemo(() => {
-    let n = 0;
-    for (const a of deferredAlerts.values()) if (Date.parse(a.startsAt) > markSince) n += 1;
-    return n;
-  }, [deferredAlerts, markSince]);
+  const newCount = inbox.newCount;
   const activeSilences = silencesState.silences.filter((s) => s.state !== 'expired').length;
 
   return (

@@ -21,7 +21,7 @@ test('state toggles and filter: counts per state before the toggles, rows after'
   const view = computeInbox(alerts, f.filter, new Set(['active', 'acknowledged']), 'alertname', new Set());
   assert.deepEqual(view.stateCounts, { active: 1, acknowledged: 1, silenced: 1, inhibited: 0 });
   assert.equal(view.shown, 2);
-  assert.deepEqual(view.rows.map((r) => (r.kind === 'group' ? `g:${r.group.value}` : r.alert.fingerprint)), ['g:CPU', '1', '2']);
+  assert.deepEqual(view.rows.toArray().map((r) => (r.kind === 'group' ? `g:${r.group.value}` : r.alert.fingerprint)), ['g:CPU', '1', '2']);
   const g = parseFilter('instance=~"server-.*" team="infra" server');
   assert.ok(g.ok);
   if (g.ok) assert.equal(computeInbox(alerts, g.filter, new Set(['active', 'acknowledged', 'silenced', 'inhibited']), null, new Set()).shown, 2);

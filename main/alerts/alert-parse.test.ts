@@ -1,0 +1,59 @@
+/**
+ * parseAlerts checks the common well-formed answer by hand and falls back to the zod schema otherwise:
+ * the two must give the same value for every answer the schema accepts, and an error for every one it
+ * rejects (the schema's own message, naming the field).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { gettableAlertSchema, parseAlerts } from '../clients/alertmanager';
+import { SourceError } from '../clients/source-error';
+
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const strings = fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 5 }) }, fc.constant(null), fc.integer()), { maxKeys: 3 });
+const list = fc.oneof(fc.constant(null), fc.constant(undefined), fc.array(fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 4 }) }, fc.integer()), { maxLength: 2 }));
+const rawAlert = fc.record(
+  {
+    labels: strings,
+    annotations: maybe(strings),
+    receivers: maybe(fc.array(fc.record({ name: fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 4 }) }, fc.integer()), extra: maybe(fc.integer()) }), { maxLength: 2 })),
+    fingerprint: fc.oneof({ weight: 8, arbitrary: fc.string({ minLength: 1, maxLength: 4 }) }, fc.constant(''), fc.integer()),
+    startsAt: fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 4 }) }, fc.constant(null)),
+    updatedAt: maybe(fc.oneof({ weight: 8, arbitrary: fc.string({ maxLength: 4 }) }, fc.constant(null))),
+    endsAt: maybe(fc.string({ maxLength: 4 })),
+    generatorURL: maybe(fc.oneof(fc.string({ maxLength: 4 }), fc.integer())),
+    status: fc.record(
+      { state: fc.constantFrom('active', 'suppressed', 'unprocessed', 'firing'), silencedBy: list, inhibitedBy: list, mutedBy: list, other: fc.integer() },
+      { requiredKeys: ['state'] },
+    ),
+    unknown: fc.anything(),
+  },
+  { requiredKeys: ['labels', 'fingerprint', 'startsAt', 'status'] },
+);
+
+test('parseAlerts: the fast path gives exactly what the schema gives, and fails where it fails', () => {
+  let accepted = 0;
+  let rejected = 0;
+  fc.assert(
+    fc.property(fc.oneof({ weight: 9, arbitrary: fc.array(rawAlert, { maxLength: 4 }) }, fc.anything()), (value) => {
+      const raw: unknown = JSON.parse(JSON.stringify(value ?? null));
+      const expected = z.array(gettableAlertSchema).safeParse(raw);
+      if (expected.success) {
+        accepted += 1;
+        assert.deepEqual(JSON.parse(JSON.stringify(parseAlerts(raw))), JSON.parse(JSON.stringify(expected.data)));
+      } else {
+        rejected += 1;
+        assert.throws(() => parseAlerts(raw), (err: unknown) => err instanceof SourceError && err.kind === 'parse' && /^unexpected Alertmanager alerts answer: /.test(err.message));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(accepted > 100 && rejected > 100, `both sides exercised: ${accepted} accepted, ${rejected} rejected`);
+});
+
+test('parseAlerts: a wrong field is named', () => {
+  const ok = { labels: { alertname: 'A' }, fingerprint: 'f1', startsAt: '2026-01-01T00:00:00Z', status: { state: 'active', silencedBy: null, inhibitedBy: [] } };
+  assert.equal(parseAlerts([ok])[0]?.endsAt, '');
+  assert.throws(() => parseAlerts([ok, { ...ok, labels: { alertname: 3 } }]), /\[1\]\.labels\.alertname/);
+});
