@@ -95,7 +95,8 @@ export interface CoreProcess {
 }
 
 /**
- * The browser-mode host as `npm run serve` runs it (node --import tsx main/browser-host/cli.ts), in its own
+ * The browser-mode host as `npm run serve` runs it (node dist/browser-host/cli.mjs, the esbuild bundle made by
+ * scripts/build.mjs, which the bench runs first), in its own
  * process so that its RSS and CPU are the core's alone.
  */
 export async function spawnCore(config: ConsoleConfigInput, opts: { extraNodeArgs?: string[] } = {}): Promise<CoreProcess> {
@@ -103,7 +104,7 @@ export async function spawnCore(config: ConsoleConfigInput, opts: { extraNodeArg
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...(opts.extraNodeArgs ?? []), '--import', 'tsx', 'main/browser-host/cli.ts', '--config', configFile, '--data-dir', join(dir, 'data')], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.extraNodeArgs ?? []), 'dist/browser-host/cli.mjs', '--config', configFile, '--data-dir', join(dir, 'data')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

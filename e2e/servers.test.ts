@@ -133,6 +133,17 @@ test('colours: critical, warning, down and ok tiles differ, with the theme colou
   assert.equal(await critMetric.count(), 1);
 });
 
+test('keyboard: arrow keys move the focus between tiles', async () => {
+  const names = await instancesShown();
+  await tiles().first().focus();
+  await page.keyboard.press('ArrowRight');
+  await waitFor('second tile focused', async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-instance'))) === names[1]);
+  await page.keyboard.press('End');
+  await waitFor('last tile focused', async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-instance'))) === names[names.length - 1]);
+  await page.keyboard.press('Home');
+  await waitFor('first tile focused', async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-instance'))) === names[0]);
+});
+
 test('health checks are tiles of their own with status, latency and error text', async () => {
   const list = page.getByRole('list', { name: 'Health checks' });
   await list.getByRole('listitem', { name: 'bridge /health ok' }).waitFor();
@@ -184,7 +195,7 @@ test('alerts firing show on their tiles; screenshots of the fleet', async () => 
   await region().getByRole('button', { name: new RegExp(`^${withAlerts.instance} .*alerts? firing`) }).waitFor();
   // Sparklines are on a 30 s grid over the last hour: wait until a fresh Prometheus has three points of them.
   await waitFor('sparklines with three points', () => Object.values(consoleHost.features.fleet.currentSparklines().bySource.prometheus ?? {}).some((l) => l.cpu.filter((v) => v !== null).length >= 3), 120_000);
-  await waitFor('sparklines drawn', async () => (await region().locator('.srv-spark .recharts-line-curve').count()) > 0, 20_000);
+  await waitFor('sparklines drawn', async () => (await region().locator('.srv-spark svg path.spark-cpu[d^="M"]').count()) > 0, 20_000);
   await screenshotBothThemes(page, 'servers');
 });
 

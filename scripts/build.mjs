@@ -20,8 +20,8 @@ async function newest(dir) {
 
 async function isStale() {
   try {
-    const built = (await stat(join(out, 'renderer', 'app.js'))).mtimeMs;
-    const src = Math.max(await newest(join(root, 'renderer')), await newest(join(root, 'preload')));
+    const built = Math.min((await stat(join(out, 'renderer', 'app.js'))).mtimeMs, (await stat(join(out, 'browser-host', 'cli.mjs'))).mtimeMs);
+    const src = Math.max(await newest(join(root, 'renderer')), await newest(join(root, 'preload')), await newest(join(root, 'main')));
     return src > built;
   } catch {
     return true;
@@ -32,6 +32,7 @@ if (process.argv.includes('--if-stale') && !(await isStale())) process.exit(0);
 
 const started = Date.now();
 await mkdir(join(out, 'renderer'), { recursive: true });
+await mkdir(join(out, 'browser-host'), { recursive: true });
 await Promise.all([
   build({
     entryPoints: { app: join(root, 'renderer/src/main.tsx') },
@@ -61,6 +62,20 @@ await Promise.all([
       logLevel: 'warning',
     }),
   ),
+  // The browser-mode host (`npm run serve`): one ESM file with every dependency, so start-up loads no
+  // TypeScript compiler and resolves no modules. CommonJS dependencies get a real `require` for Node's built-ins.
+  build({
+    entryPoints: { cli: join(root, 'main/browser-host/cli.ts') },
+    outdir: join(out, 'browser-host'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: ['node20'],
+    sourcemap: true,
+    banner: { js: "import { createRequire as __opsCreateRequire } from 'node:module'; const require = __opsCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  }),
 ]);
 await copyFile(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'));
 console.log(`built dist/ in ${Date.now() - started} ms`);

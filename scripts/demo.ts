@@ -46,7 +46,7 @@ const electron = findElectronBinary();
 const child = electron.path
   ? (console.log('starting the console in Electron'), spawn(electron.path, ['.', '--config', configPath], { cwd: root, stdio: 'inherit' }))
   : (console.log(`starting the console in the browser mode, because ${electron.why}`),
-    spawn(process.execPath, ['--import', 'tsx', 'main/browser-host/cli.ts', '--config', configPath, '--data-dir', join(dir, 'data')], { cwd: root, stdio: 'inherit' }));
+    spawn(process.execPath, ['dist/browser-host/cli.mjs', '--config', configPath, '--data-dir', join(dir, 'data')], { cwd: root, stdio: 'inherit' }));
 
 let stopping = false;
 async function stop(code: number): Promise<never> {

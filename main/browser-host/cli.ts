@@ -1,5 +1,7 @@
 /**
- * Browser mode: `npm run serve -- --config <file> [--port <n>] [--host <addr> --allow-non-loopback]`.
+ * Browser mode: `npm run serve -- --config <file> [--port <n>] [--host <addr> --allow-non-loopback] [--renderer-dir <dir>]`.
+ * `npm run serve` runs the esbuild bundle of this file (dist/browser-host/cli.mjs; scripts/build.mjs): loading
+ * it is much faster than compiling the TypeScript through tsx at every start. `node --import tsx` on this file works too.
  * `--open <incident export.json>` opens an exported incident read-only (works with no config).
  * Runs the same core as the Electron host and serves the built renderer on 127.0.0.1.
  */
@@ -7,13 +9,24 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { loadConfigFile } from '../config/load';
 import { createConsole } from '../core/create-console';
 import { startBrowserHost } from './server';
 import { envSecretResolver } from './env-secrets';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** The project root: the nearest folder up from this file with a package.json (works from main/ and from dist/). */
+export function projectRoot(from = here): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from, '../..');
+    dir = up;
+  }
+}
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +38,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       'allow-non-loopback': { type: 'boolean' },
       'data-dir': { type: 'string' },
       open: { type: 'string' },
+      'renderer-dir': { type: 'string' },
     },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -53,7 +67,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   await core.start();
   const host = await startBrowserHost({
     core,
-    rendererDir: resolve(here, '../../dist/renderer'),
+    rendererDir: resolve(values['renderer-dir'] ?? join(projectRoot(), 'dist', 'renderer')),
     port,
     host: values.host ?? '127.0.0.1',
     allowNonLoopback: values['allow-non-loopback'] ?? false,

@@ -1,9 +1,9 @@
-import type { FleetSourceStatus, FleetSparklines, FleetState, ServerTile, TileSparkline } from '../../preload/contract';
+import type { FleetSourceStatus, FleetSparklines, FleetState, FleetUpdate, ServerTile, TileSparkline } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
 import { ConsoleError } from '../core/errors';
 import type { AlertsFeature } from '../alerts/alerts-feature';
-import { firingByInstance, mergeTiles, resolveQueries, summarize, type FleetQueryName } from './fleet-model';
+import { diffTiles, firingByInstance, mergeTiles, resolveQueries, summarize, type FleetQueryName } from './fleet-model';
 import { pollSource, pollSparklines, queryHistory } from './fleet-poll';
 import { startHealthChecks, type HealthCheck } from './health-checks';
 
@@ -41,15 +41,22 @@ export class FleetFeature implements Feature {
   private queries: Record<FleetQueryName, string> = resolveQueries(undefined).queries;
   private runtime: EnvironmentRuntime | null = null;
   private publishQueued = false;
+  /** Sequence of fleet.update events; a renderer that sees a gap asks for a snapshot. */
+  private seq = 0;
+  /** What the renderer was last sent per tile id (diffs are taken against it). */
+  private sent = new Map<string, ServerTile>();
+  /** When each source's sparklines were last fetched: refreshes in between do not fetch them again. */
+  private sparklinesAt = new Map<string, number>();
 
   constructor(
     private readonly core: ConsoleCore,
     /** Firing alerts per instance come from here. */
     readonly alerts: AlertsFeature,
   ) {
-    core.provideSnapshot('fleet.state', () => this.state);
+    core.provideSnapshot('fleet.update', () => this.snapshot());
     core.provideSnapshot('fleet.sparklines', () => this.lines);
     core.handle('fleet.refresh', () => this.runtime?.refreshAll());
+    core.handle('fleet.snapshot', () => this.snapshot());
     core.handle('fleet.history', async (args) => {
       const runtime = this.runtime;
       if (!runtime) throw new ConsoleError('unavailable', 'no environment is selected');
@@ -65,6 +72,11 @@ export class FleetFeature implements Feature {
   /** The current state (tests, other features). */
   current(): FleetState {
     return this.state;
+  }
+
+  /** The whole state at the current seq (hello, resync). */
+  snapshot(): FleetUpdate {
+    return { kind: 'snapshot', seq: this.seq, state: this.state };
   }
 
   currentSparklines(): FleetSparklines {
@@ -83,10 +95,14 @@ export class FleetFeature implements Feature {
       this.sourceStatus.set(source.name, { name: source.name, url: source.config.url, reachable: true, lastSuccessAt: null, error: null, queryErrors: {} });
     }
     this.checks = startHealthChecks(runtime, () => this.queuePublish());
-    this.state = emptyState(runtime.name, queries, thresholds);
+    const healthChecks = this.checks.map((c) => c.tile);
+    this.state = { ...emptyState(runtime.name, queries, thresholds), healthChecks, sources: [...this.sourceStatus.values()], summary: summarize([], healthChecks) };
+    this.sent = new Map();
+    this.sparklinesAt = new Map();
+    this.seq += 1;
+    this.core.emit('fleet.update', this.snapshot());
     this.lines = { environment: runtime.name, updatedAt: null, bySource: {} };
     this.core.emit('fleet.sparklines', this.lines);
-    this.publish(runtime);
     const unknownNote = unknown.length ? `unknown key(s) in queries: ${unknown.join(', ')} (known: up, cpu, memory, disk, netRx, netTx, load1)` : undefined;
 
     for (const source of runtime.prometheus) {
@@ -114,9 +130,14 @@ export class FleetFeature implements Feature {
         }
       }, interval);
 
+      const sparklineMs = Math.max(runtime.settings.polling.sparklineMs, interval);
       runtime.addPoller(async (signal) => {
+        // Only on its own cadence: a refresh (button, window shown again) within it does not refetch them.
+        const last = this.sparklinesAt.get(source.name);
+        if (last !== undefined && this.core.now() - last < sparklineMs * 0.9) return;
         const lines = await pollSparklines(source.client, queries, this.core.now(), signal);
         if (runtime !== this.runtime) return;
+        this.sparklinesAt.set(source.name, this.core.now());
         this.sparklines.set(source.name, lines);
         this.lines = {
           environment: runtime.name,
@@ -124,7 +145,7 @@ export class FleetFeature implements Feature {
           bySource: Object.fromEntries([...this.sparklines].map(([name, m]) => [name, Object.fromEntries(m)])),
         };
         this.core.emit('fleet.sparklines', this.lines);
-      }, Math.max(runtime.settings.polling.sparklineMs, interval));
+      }, sparklineMs);
     }
   }
 
@@ -151,6 +172,9 @@ export class FleetFeature implements Feature {
       summary: summarize(tiles, healthChecks),
       updatedAt: this.core.now(),
     };
-    this.core.emit('fleet.state', this.state);
+    const { upserted, removed } = diffTiles(this.sent, tiles);
+    this.seq += 1;
+    const { environment, updatedAt, summary, sources } = this.state;
+    this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted, removed, summary, sources, healthChecks });
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView, FleetThresholds, ServerTile } from '../../preload/contract';
 import type { MatrixSeries, VectorSample } from '../clients/prometheus';
-import { colourTile, emptyValues, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
+import { colourTile, diffTiles, displayKey, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
 import { pollSource, pollSparklines, queryHistory, type FleetQueryClient } from './fleet-poll';
 
 const T: FleetThresholds = { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } };
@@ -143,4 +143,38 @@ test('sparklines land on a fixed one-hour grid; history converts to ms and label
   assert.equal(h.stepMs, 15_000);
   assert.equal(h.series.filter((s) => s.metric === 'disk').length, 2);
   assert.equal(h.series[0]!.points[1]![0], 15_000);
+});
+
+test('diffs: only new or visibly changed tiles are sent; updatedAt of a fresh tile is not a change', () => {
+  const sent = new Map<string, ServerTile>();
+  const a = tile('p', 'a:9100', 'ok', 10);
+  const b = tile('p', 'b:9100', 'ok', 20);
+  assert.deepEqual(diffTiles(sent, [a, b]), { upserted: [a, b], removed: [] });
+  // Same values at display precision, later read: nothing to send.
+  const a2 = { ...a, updatedAt: 99, values: { ...a.values, cpu: 10.01 } };
+  assert.ok(visiblySame(a, a2));
+  assert.deepEqual(diffTiles(sent, [a2, b]), { upserted: [], removed: [] });
+  // A value that shows differently, a state change, a tile gone.
+  const a3 = { ...a, values: { ...a.values, cpu: 10.2 } };
+  const b2 = { ...b, state: 'critical' as const };
+  assert.deepEqual(diffTiles(sent, [a3]), { upserted: [a3], removed: ['p|b:9100|node'] });
+  assert.deepEqual(diffTiles(sent, [a3, b2]), { upserted: [b2], removed: [] });
+  // Stale: the flag and then the age's base count.
+  const s1 = { ...a3, stale: true, updatedAt: 5 };
+  assert.deepEqual(diffTiles(sent, [s1, b2]).upserted, [s1]);
+  assert.ok(!visiblySame(s1, { ...s1, updatedAt: 6 }));
+  // Alerts and labels count.
+  assert.ok(!visiblySame(b2, { ...b2, alertsFiring: 1, alertFingerprints: ['x'] }));
+  assert.ok(!visiblySame(b2, { ...b2, labels: { ...b2.labels, env: 'prod' } }));
+});
+
+test('display precision: 0.1 % for percentages, 0.01 for load, three digits for rates', () => {
+  assert.equal(displayKey('cpu', 42.04), displayKey('cpu', 41.96));
+  assert.notEqual(displayKey('cpu', 42.0), displayKey('cpu', 42.1));
+  assert.equal(displayKey('load1', 1.234), displayKey('load1', 1.231));
+  assert.notEqual(displayKey('load1', 1.23), displayKey('load1', 1.24));
+  assert.equal(displayKey('netRx', 123_456), displayKey('netRx', 123_499));
+  assert.notEqual(displayKey('netRx', 123_456), displayKey('netRx', 124_456));
+  assert.equal(displayKey('memory', null), null);
+  assert.equal(displayKey('memory', NaN), null);
 });

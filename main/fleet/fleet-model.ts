@@ -206,3 +206,61 @@ export function scopeToInstance(expr: string, instance: string): string {
   const escaped = instance.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return `(${expr}) and on(instance) up{instance="${escaped}"}`;
 }
+
+/** A value as the tile shows it: what decides whether a changed value is worth sending to the renderer. */
+export function displayKey(metric: FleetMetric, v: number | null): number | null {
+  if (v === null || !Number.isFinite(v)) return null;
+  if (metric === 'cpu' || metric === 'memory' || metric === 'disk') return Math.round(v * 10);
+  if (metric === 'load1') return Math.round(v * 100);
+  return Number(v.toPrecision(3));
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Whether the renderer would show `next` as it shows `prev`: same state, flags, labels, alerts, and values at
+ * display precision. `updatedAt` only counts for a stale tile (its age is shown).
+ */
+export function visiblySame(prev: ServerTile, next: ServerTile): boolean {
+  return (
+    prev.state === next.state &&
+    prev.up === next.up &&
+    prev.stale === next.stale &&
+    (!next.stale || prev.updatedAt === next.updatedAt) &&
+    prev.instance === next.instance &&
+    prev.job === next.job &&
+    prev.source === next.source &&
+    prev.diskMount === next.diskMount &&
+    prev.alertsFiring === next.alertsFiring &&
+    sameList(prev.reasons, next.reasons) &&
+    sameList(prev.alertFingerprints, next.alertFingerprints) &&
+    FLEET_METRICS.every((m) => displayKey(m, prev.values[m]) === displayKey(m, next.values[m])) &&
+    sameLabels(prev.labels, next.labels)
+  );
+}
+
+/** Tiles to send (new or visibly changed) and ids gone, against what the renderer was last sent; updates `sent`. */
+export function diffTiles(sent: Map<string, ServerTile>, tiles: readonly ServerTile[]): { upserted: ServerTile[]; removed: string[] } {
+  const upserted: ServerTile[] = [];
+  const seen = new Set<string>();
+  for (const t of tiles) {
+    seen.add(t.id);
+    const prev = sent.get(t.id);
+    if (prev === t || (prev && visiblySame(prev, t))) continue;
+    sent.set(t.id, t);
+    upserted.push(t);
+  }
+  const removed: string[] = [];
+  for (const id of sent.keys()) if (!seen.has(id)) removed.push(id);
+  for (const id of removed) sent.delete(id);
+  return { upserted, removed };
+}

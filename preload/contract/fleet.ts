@@ -53,7 +53,7 @@ export interface ServerTile {
 }
 
 /**
- * Sparklines of the whole fleet, sent on their own (slower) cadence so the frequent fleet.state stays small.
+ * Sparklines of the whole fleet, sent on their own (slower) cadence so the frequent fleet.update stays small.
  * bySource[source][instance].
  */
 export interface FleetSparklines {
@@ -113,6 +113,27 @@ export interface FleetState {
   queries: Record<FleetMetric | 'up', string>;
 }
 
+/**
+ * The fleet as the renderer builds it: a whole snapshot (hello, environment switch, `fleet.snapshot`), then
+ * diffs in `seq` order. A diff carries the tiles that changed visibly since the last one sent (values
+ * compared at display precision: 0.1 % for CPU/memory/disk, 0.01 for load, 3 digits for network rates;
+ * `updatedAt` of a fresh tile is not a change), the ids that went away, and the small parts whole
+ * (summary, sources, health checks). A renderer that sees a gap in `seq` asks for `fleet.snapshot`.
+ */
+export type FleetUpdate =
+  | { kind: 'snapshot'; seq: number; state: FleetState }
+  | {
+      kind: 'diff';
+      seq: number;
+      environment: string | null;
+      updatedAt: number | null;
+      upserted: ServerTile[];
+      removed: string[];
+      summary: FleetSummary;
+      sources: FleetSourceStatus[];
+      healthChecks: HealthCheckTile[];
+    };
+
 export interface FleetHistorySeries {
   metric: FleetMetric;
   /** Distinguishing label text (e.g. mountpoint "/" for disk), empty when there is one series. */
@@ -135,6 +156,8 @@ const MAX_RANGE_MS = 31 * 24 * 3600_000;
 
 export const fleetRequests = {
   'fleet.refresh': request<void>()(z.object({}).strict()),
+  /** The whole fleet now, as a snapshot update (a renderer that missed a diff resyncs with it). */
+  'fleet.snapshot': request<FleetUpdate>()(z.object({}).strict()),
   'fleet.history': request<FleetHistory>()(
     z
       .object({
@@ -153,6 +176,6 @@ export const fleetRequests = {
 };
 
 export interface FleetEvents {
-  'fleet.state': FleetState;
+  'fleet.update': FleetUpdate;
   'fleet.sparklines': FleetSparklines;
 }

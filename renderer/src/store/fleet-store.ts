@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { FleetSparklines, FleetState, TileState } from '../../../preload/contract';
+import type { FleetSparklines, FleetState, FleetUpdate, ServerTile, TileState } from '../../../preload/contract';
+import { getBridge } from '../bridge';
 import { onTopic } from './event-router';
 
 export type SortKey = 'worst' | 'name' | 'cpu' | 'memory' | 'disk' | 'netRx' | 'netTx' | 'load1' | 'alerts';
@@ -16,7 +17,13 @@ export interface FleetView {
   selected: string | null;
 }
 
-interface FleetStore extends FleetState {
+/** The fleet as built from fleet.update: tiles by id (and as a list, replaced only when a tile changed). */
+export interface FleetData extends FleetState {
+  seq: number;
+  byId: Map<string, ServerTile>;
+}
+
+interface FleetStore extends FleetData {
   sparklines: FleetSparklines;
   view: FleetView;
   setView(patch: Partial<FleetView>): void;
@@ -35,17 +42,57 @@ const initialState: FleetState = {
 
 export const useFleetStore = create<FleetStore>((set) => ({
   ...initialState,
+  seq: 0,
+  byId: new Map(),
   sparklines: { environment: null, updatedAt: null, bySource: {} },
   view: { sort: 'worst', groupBy: '', filter: '', states: [], selected: null },
   setView: (patch) => set((s) => ({ view: { ...s.view, ...patch } })),
 }));
 
-onTopic('fleet.state', (state) =>
-  useFleetStore.setState((s) => ({
-    ...state,
-    // A new environment closes the drill-down of a server that is not there any more.
-    view: state.environment !== s.environment ? { ...s.view, selected: null } : s.view,
-  })),
-);
+/**
+ * Applies one fleet.update. A snapshot replaces everything; a diff in sequence patches the tiles; a diff out of
+ * sequence (a missed message, another environment) returns 'resync' — the caller fetches a snapshot.
+ */
+export function applyFleetUpdate(state: Pick<FleetData, 'seq' | 'environment' | 'byId' | 'tiles'>, update: FleetUpdate): Partial<FleetData> | 'resync' {
+  if (update.kind === 'snapshot') {
+    return { ...update.state, seq: update.seq, byId: new Map(update.state.tiles.map((t) => [t.id, t])) };
+  }
+  if (update.seq <= state.seq) return {};
+  if (update.seq !== state.seq + 1 || update.environment !== state.environment) return 'resync';
+  const { seq, updatedAt, summary, sources, healthChecks } = update;
+  if (update.upserted.length === 0 && update.removed.length === 0) return { seq, updatedAt, summary, sources, healthChecks };
+  const byId = new Map(state.byId);
+  for (const id of update.removed) byId.delete(id);
+  for (const t of update.upserted) byId.set(t.id, t);
+  return { seq, updatedAt, summary, sources, healthChecks, byId, tiles: [...byId.values()] };
+}
+
+let resyncing = false;
+
+function resync(): void {
+  if (resyncing) return;
+  resyncing = true;
+  getBridge()
+    .invoke('fleet.snapshot', {})
+    .then((snapshot) => applyToStore(snapshot))
+    .catch(() => undefined)
+    .finally(() => {
+      resyncing = false;
+    });
+}
+
+function applyToStore(update: FleetUpdate): void {
+  const s = useFleetStore.getState();
+  const patch = applyFleetUpdate(s, update);
+  if (patch === 'resync') {
+    resync();
+    return;
+  }
+  // A new environment closes the drill-down of a server that is not there any more.
+  const envChanged = patch.environment !== undefined && patch.environment !== s.environment;
+  useFleetStore.setState(envChanged ? { ...patch, view: { ...s.view, selected: null } } : patch);
+}
+
+onTopic('fleet.update', applyToStore);
 
 onTopic('fleet.sparklines', (sparklines) => useFleetStore.setState({ sparklines }));

@@ -21,9 +21,9 @@ export function tileAccessibleName(t: ServerTile, now: number): string {
   return parts.join(', ');
 }
 
-export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkline, thresholds, now, showSource, onOpen }: { tile: ServerTile; sparkline: TileSparkline | undefined; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void }) {
+export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkline, thresholds, now, showSource, onOpen, flatIndex }: { tile: ServerTile; sparkline: TileSparkline | undefined; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void; flatIndex?: number }) {
   return (
-    <button type="button" className={`tile srv-tile tile-${t.state}${t.stale ? ' stale' : ''}`} aria-label={tileAccessibleName(t, now)} data-state={t.state} data-instance={t.instance} onClick={() => onOpen(t.id)}>
+    <button type="button" className={`tile srv-tile tile-${t.state}${t.stale ? ' stale' : ''}`} aria-label={tileAccessibleName(t, now)} data-state={t.state} data-instance={t.instance} data-flat={flatIndex} onClick={() => onOpen(t.id)}>
       <span className="srv-head">
         <span className="tile-instance" title={t.instance}>{t.instance}</span>
         <span className={`srv-badge badge-${t.state}`}>{t.state === 'down' ? 'DOWN' : t.state === 'ok' ? 'OK' : t.state.toUpperCase()}</span>
@@ -51,7 +51,7 @@ export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkl
           </span>
         </span>
       </span>
-      <span className="srv-spark">{sparkline ? <Sparkline data={sparkline} width={210} height={30} /> : <span className="muted srv-nospark">no history yet</span>}</span>
+      <span className="srv-spark">{sparkline ? <Sparkline data={sparkline} /> : <span className="muted srv-nospark">no history yet</span>}</span>
       {t.stale && <span className="srv-stale">stale · {formatAge(now - t.updatedAt)} old</span>}
     </button>
   );

@@ -1,12 +1,12 @@
 import { useCallback, useMemo } from 'react';
+import { FleetTileGrid } from './FleetTileGrid';
 import type { HealthCheckTile, TileState } from '../../../../preload/contract';
 import { useFleetStore, type SortKey } from '../../store/fleet-store';
 import { getBridge } from '../../bridge';
 import { formatAge } from '../../components/format';
 import { useNow } from '../../components/use-now';
-import { ServerTileButton } from './ServerTileButton';
 import { ServerView } from './ServerView';
-import { compareTiles, groupTiles, groupableLabels, matchesFilter, parseFilter } from './fleet-view';
+import { STATES, compareTiles, groupTiles, groupableLabels, matchesFilter, parseFilter } from './fleet-view';
 import './servers.css';
 
 const SORTS: { key: SortKey; label: string }[] = [
@@ -20,11 +20,10 @@ const SORTS: { key: SortKey; label: string }[] = [
   { key: 'load1', label: 'Load (1m)' },
   { key: 'alerts', label: 'Alerts firing' },
 ];
-const STATES: TileState[] = ['down', 'critical', 'warning', 'ok'];
 
 export function ServersPane() {
   const selected = useFleetStore((s) => s.view.selected);
-  const tile = useFleetStore((s) => (s.view.selected ? s.tiles.find((t) => t.id === s.view.selected) : undefined));
+  const tile = useFleetStore((s) => (s.view.selected ? s.byId.get(s.view.selected) : undefined));
   if (selected) return <ServerView tileId={selected} tile={tile ?? null} />;
   return <FleetGrid />;
 }
@@ -120,27 +119,7 @@ function FleetGrid() {
           No server matches. <button type="button" onClick={() => setView({ filter: '', states: [] })}>Clear filter</button>
         </p>
       )}
-      <div className="srv-groups">
-        {groups.map((g) => (
-          <div key={g.key} className="srv-group" role="group" aria-label={g.key ? `${view.groupBy} ${g.key}` : 'All servers'}>
-            {view.groupBy && (
-              <h2 className="srv-group-title">
-                {view.groupBy}: {g.key} <span className="muted">({g.tiles.length})</span>
-                {STATES.filter((st) => st !== 'ok' && g.counts[st] > 0).map((st) => (
-                  <span key={st} className={`srv-mini badge-${st}`}>
-                    {g.counts[st]} {st}
-                  </span>
-                ))}
-              </h2>
-            )}
-            <div className="srv-grid">
-              {g.tiles.map((t) => (
-                <ServerTileButton key={t.id} tile={t} sparkline={lines[t.source]?.[t.instance]} thresholds={thresholds} now={t.stale ? now : 0} showSource={multiSource} onOpen={open} />
-              ))}
-            </div>
-          </div>
-        ))}
-      </div>
+      {shown.length > 0 && <FleetTileGrid groups={groups} groupBy={view.groupBy} sparklines={lines} thresholds={thresholds} now={now} showSource={multiSource} onOpen={open} />}
     </section>
   );
 }

@@ -106,3 +106,89 @@ export function hostOf(instance: string): string {
   if (v6) return v6[1]!;
   return instance.replace(/:\d+$/, '');
 }
+
+/** Summary and group-badge order: worst first. */
+export const STATES: TileState[] = ['down', 'critical', 'warning', 'ok'];
+
+export const TILE_MIN_WIDTH = 236;
+export const TILE_GAP = 8;
+
+/** How many tiles fit side by side in a grid this wide (at least one). */
+export function columnsFor(width: number, min = TILE_MIN_WIDTH, gap = TILE_GAP): number {
+  return Math.max(1, Math.floor((width + gap) / (min + gap)));
+}
+
+/** One row of the virtual grid: a group's header, or up to `columns` of its tiles. */
+export type GridRow =
+  | { kind: 'header'; key: string; group: number }
+  | { kind: 'tiles'; key: string; group: number; tiles: ServerTile[]; first: number };
+
+/**
+ * The groups laid out as rows for a grid of `columns`: a header row per group when grouping, then its tiles in
+ * rows. `first` is the index of the row's first tile in the whole list (groups in order), for keyboard moves.
+ */
+export function layoutRows(groups: TileGroup[], columns: number, headers: boolean): { rows: GridRow[]; rowOfTile: number[] } {
+  const rows: GridRow[] = [];
+  const rowOfTile: number[] = [];
+  let flat = 0;
+  groups.forEach((g, gi) => {
+    if (headers) rows.push({ kind: 'header', key: `h\u0000${g.key}`, group: gi });
+    for (let i = 0; i < g.tiles.length; i += columns) {
+      const tiles = g.tiles.slice(i, i + columns);
+      for (let k = 0; k < tiles.length; k++) rowOfTile.push(rows.length);
+      rows.push({ kind: 'tiles', key: `t\u0000${g.key}\u0000${i / columns}`, group: gi, tiles, first: flat });
+      flat += tiles.length;
+    }
+  });
+  return { rows, rowOfTile };
+}
+
+/**
+ * Where a key press moves the focus in the tile grid (flat tile index), or null for keys it does not handle.
+ * Up and down move by a row of the same group when there is one, else to the nearest tile of the next row.
+ */
+export function moveFocus(key: string, index: number, count: number, rows: GridRow[], rowOfTile: number[], pageRows = 4): number | null {
+  if (count === 0) return null;
+  const row = rowOfTile[index];
+  if (row === undefined) return null;
+  const r = rows[row];
+  if (!r || r.kind !== 'tiles') return null;
+  const col = index - r.first;
+  const clamp = (i: number): number => Math.min(count - 1, Math.max(0, i));
+  const byRows = (delta: number): number => {
+    let target = row;
+    let left = Math.abs(delta);
+    const step = Math.sign(delta);
+    let next = target + step;
+    while (left > 0 && next >= 0 && next < rows.length) {
+      if (rows[next]!.kind === 'tiles') {
+        target = next;
+        left -= 1;
+      }
+      next += step;
+    }
+    const t = rows[target]!;
+    if (t.kind !== 'tiles') return index;
+    return t.first + Math.min(col, t.tiles.length - 1);
+  };
+  switch (key) {
+    case 'ArrowRight':
+      return clamp(index + 1);
+    case 'ArrowLeft':
+      return clamp(index - 1);
+    case 'ArrowDown':
+      return byRows(1);
+    case 'ArrowUp':
+      return byRows(-1);
+    case 'PageDown':
+      return byRows(pageRows);
+    case 'PageUp':
+      return byRows(-pageRows);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FleetState, FleetUpdate, ServerTile } from '../../../../preload/contract';
+import { columnsFor, groupTiles, layoutRows, moveFocus } from './fleet-view';
+import { sparkPath } from './Sparkline';
+import { applyFleetUpdate, type FleetData } from '../../store/fleet-store';
+
+function tile(instance: string, job = 'node', cpu: number | null = 10): ServerTile {
+  return {
+    id: `p|${instance}|${job}`, instance, job, source: 'p', up: true, state: 'ok', labels: { instance, job }, updatedAt: 0, stale: false,
+    values: { cpu, memory: null, disk: null, netRx: null, netTx: null, load1: null }, diskMount: null, reasons: [], alertsFiring: 0, alertFingerprints: [],
+  };
+}
+
+test('columns follow the width: 236 px tiles with 8 px gaps, at least one', () => {
+  assert.equal(columnsFor(100), 1);
+  assert.equal(columnsFor(236), 1);
+  assert.equal(columnsFor(480), 2);
+  assert.equal(columnsFor(1200), 4);
+});
+
+test('rows: group headers are rows, tiles fill rows of `columns` per group', () => {
+  const groups = groupTiles([tile('a', 'db'), tile('b', 'db'), tile('c', 'db'), tile('d', 'web')], 'job');
+  const { rows, rowOfTile } = layoutRows(groups, 2, true);
+  assert.deepEqual(rows.map((r) => (r.kind === 'header' ? `H${r.group}` : r.tiles.map((t) => t.instance).join(''))), ['H0', 'ab', 'c', 'H1', 'd']);
+  assert.deepEqual(rowOfTile, [1, 1, 2, 4]);
+  const flat = layoutRows(groups, 3, false);
+  assert.deepEqual(flat.rows.map((r) => r.kind), ['tiles', 'tiles']);
+  assert.equal(new Set(flat.rows.map((r) => r.key)).size, 2);
+});
+
+test('keyboard moves: left/right by one, up/down by a row keeping the column, home/end, nothing off the ends', () => {
+  const groups = groupTiles(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((i) => tile(i)), '');
+  const { rows, rowOfTile } = layoutRows(groups, 3, false); // abc / def / g
+  const mv = (key: string, i: number) => moveFocus(key, i, 7, rows, rowOfTile, 2);
+  assert.equal(mv('ArrowRight', 0), 1);
+  assert.equal(mv('ArrowLeft', 0), 0);
+  assert.equal(mv('ArrowDown', 1), 4);
+  assert.equal(mv('ArrowDown', 5), 6, 'the last row is shorter: nearest tile');
+  assert.equal(mv('ArrowUp', 6), 3);
+  assert.equal(mv('ArrowUp', 1), 1);
+  assert.equal(mv('PageDown', 0), 6);
+  assert.equal(mv('Home', 5), 0);
+  assert.equal(mv('End', 0), 6);
+  assert.equal(mv('x', 0), null);
+  // Across a group header, down goes to the next group's first row.
+  const g2 = groupTiles([tile('a', 'db'), tile('b', 'db'), tile('c', 'web')], 'job');
+  const l2 = layoutRows(g2, 2, true);
+  assert.equal(moveFocus('ArrowDown', 1, 3, l2.rows, l2.rowOfTile), 2);
+  assert.equal(moveFocus('ArrowUp', 2, 3, l2.rows, l2.rowOfTile), 0);
+});
+
+test('sparkline path: 0-100 % scaled into the height, a missing sample breaks the line', () => {
+  assert.equal(sparkPath([0, 100, null, 50], 30, 2), 'M0 28L1 2M3 15');
+  assert.equal(sparkPath([null, null]), '');
+  assert.equal(sparkPath([150, -5], 30, 2), 'M0 2L1 28', 'clamped');
+});
+
+const state = (tiles: ServerTile[]): FleetState => ({
+  environment: 'prod', tiles, updatedAt: 1, healthChecks: [], sources: [], summary: { ok: tiles.length, warning: 0, critical: 0, down: 0, stale: 0 },
+  thresholds: { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } },
+  queries: { up: 'up', cpu: '', memory: '', disk: '', netRx: '', netTx: '', load1: '' },
+});
+
+test('store: a snapshot replaces, diffs in sequence patch, a gap or another environment asks for a resync', () => {
+  const empty: Pick<FleetData, 'seq' | 'environment' | 'byId' | 'tiles'> = { seq: 0, environment: null, byId: new Map(), tiles: [] };
+  const snap = applyFleetUpdate(empty, { kind: 'snapshot', seq: 3, state: state([tile('a'), tile('b')]) });
+  assert.ok(snap !== 'resync');
+  const s1 = { ...empty, ...snap } as FleetData;
+  assert.equal(s1.seq, 3);
+  assert.deepEqual([...s1.byId.keys()], ['p|a|node', 'p|b|node']);
+  const diff = (seq: number, upserted: ServerTile[], removed: string[], environment = 'prod'): FleetUpdate => ({
+    kind: 'diff', seq, environment, updatedAt: 2, upserted, removed, summary: s1.summary, sources: [], healthChecks: [],
+  });
+  const b2 = { ...tile('b'), state: 'critical' as const };
+  const p2 = applyFleetUpdate(s1, diff(4, [b2, tile('c')], ['p|a|node']));
+  assert.ok(p2 !== 'resync');
+  const s2 = { ...s1, ...p2 };
+  assert.deepEqual(s2.tiles.map((t) => t.instance).sort(), ['b', 'c']);
+  assert.equal(s2.byId.get('p|b|node')?.state, 'critical');
+  // No tile change: the list keeps its identity (no re-sort, no re-render of the grid).
+  const p3 = applyFleetUpdate(s2, diff(5, [], []));
+  assert.ok(p3 !== 'resync' && p3.tiles === undefined && p3.seq === 5);
+  assert.deepEqual(applyFleetUpdate(s2, diff(4, [], [])), {}, 'old diff ignored');
+  assert.equal(applyFleetUpdate(s2, diff(7, [], [])), 'resync');
+  assert.equal(applyFleetUpdate(s2, diff(5, [], [], 'staging')), 'resync');
+});
