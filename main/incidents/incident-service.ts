@@ -244,7 +244,8 @@ export class IncidentService {
 
   private readonly incidents = new Map<string, Live>();
   private customTemplates: Template[] = [];
-  private alerts = new Map<string, AlertView>();
+  /** The latest alert map, held by reference: the alerts feature replaces (never mutates) it per poll. */
+  private alerts: ReadonlyMap<string, AlertView> = new Map<string, AlertView>();
   private alertsEnvironment: string | null = null;
   private problems: StorageProblem[] = [];
   private lastReminderKey = '';
@@ -802,7 +803,7 @@ export class IncidentService {
    * `environment`, the last one given is assumed; incidents of other environments are left alone.
    */
   onAlertsChanged(alerts: ReadonlyMap<string, AlertView> | Iterable<AlertView>, environment?: string | null): void {
-    const map = alerts instanceof Map ? new Map(alerts as ReadonlyMap<string, AlertView>) : new Map([...(alerts as Iterable<AlertView>)].map((a) => [a.fingerprint, a] as const));
+    const map: ReadonlyMap<string, AlertView> = alerts instanceof Map ? (alerts as ReadonlyMap<string, AlertView>) : new Map([...(alerts as Iterable<AlertView>)].map((a) => [a.fingerprint, a] as const));
     this.alerts = map;
     if (environment !== undefined) this.alertsEnvironment = environment;
     const env = this.alertsEnvironment;
