@@ -109,7 +109,10 @@ function lowerBound(sorted: readonly AlertView[], a: AlertView): number {
  * O(n log n) compares (the order is total, fingerprint last, so an object's place is exact).
  */
 export function mergeSorted(sorted: readonly AlertView[], gone: readonly AlertView[], added: readonly AlertView[]): AlertView[] {
-  if (added.length > sorted.length) return [...added, ...sorted.filter((a) => !new Set(gone).has(a))].sort(compareAlerts);
+  if (added.length > sorted.length) {
+    const leaving = new Set(gone);
+    return [...added, ...sorted.filter((a) => !leaving.has(a))].sort(compareAlerts);
+  }
   const drop: number[] = [];
   for (const g of gone) {
     const i = lowerBound(sorted, g);
@@ -118,18 +121,25 @@ export function mergeSorted(sorted: readonly AlertView[], gone: readonly AlertVi
   drop.sort((x, y) => x - y);
   const add = [...added].sort(compareAlerts);
   const at = add.map((a) => lowerBound(sorted, a));
-  const out: AlertView[] = [];
+  // Runs between changes are copied in a tight loop into a preallocated array (no push growth).
+  const n = sorted.length;
+  const out = new Array<AlertView>(n + add.length);
+  let k = 0;
+  let i = 0;
   let r = 0;
   let j = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    while (j < add.length && at[j] === i) out.push(add[j++]!);
+  while (i < n) {
+    const stop = Math.min(j < add.length ? at[j]! : n, r < drop.length ? drop[r]! : n);
+    while (i < stop) out[k++] = sorted[i++]!;
+    if (i >= n) break;
+    while (j < add.length && at[j] === i) out[k++] = add[j++]!;
     if (r < drop.length && drop[r] === i) {
       while (r < drop.length && drop[r] === i) r++;
-      continue;
+      i++;
     }
-    out.push(sorted[i]!);
   }
-  while (j < add.length) out.push(add[j++]!);
+  while (j < add.length) out[k++] = add[j++]!;
+  out.length = k;
   return out;
 }
 
@@ -158,7 +168,7 @@ export class SortedGrouper {
   }
 }
 
-function compareGroups(x: AlertGroup, y: AlertGroup): number {
+export function compareGroups(x: AlertGroup, y: AlertGroup): number {
   if (x.worstRank !== y.worstRank) return x.worstRank - y.worstRank;
   if ((x.value === '') !== (y.value === '')) return x.value === '' ? 1 : -1;
   return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;

@@ -36,6 +36,12 @@ export class AlertMapView implements ReadonlyMap<string, AlertView> {
   }
 }
 
+export interface AlertsChange {
+  base: readonly AlertView[];
+  gone: readonly AlertView[];
+  added: readonly AlertView[];
+}
+
 interface AlertsState {
   environment: string | null;
   seq: number;
@@ -43,6 +49,11 @@ interface AlertsState {
   byFingerprint: ReadonlyMap<string, AlertView>;
   /** Every alert in inbox order (compareAlerts), kept in order incrementally: a new array on each update. */
   sorted: readonly AlertView[];
+  /**
+   * What the last diff changed: `base` is the `sorted` it was applied to, `gone` the objects that left it,
+   * `added` the new ones. The inbox uses it to update only the groups touched (null after a snapshot).
+   */
+  change: AlertsChange | null;
   /** Set when a diff arrives out of order: the app asks the core for a fresh snapshot. */
   needsResync: boolean;
   silences: SilencesState;
@@ -57,6 +68,7 @@ export const useAlertsStore = create<AlertsState>(() => ({
   seq: 0,
   byFingerprint: new AlertMapView(new Map()),
   sorted: [],
+  change: null,
   needsResync: false,
   silences: emptySilences,
   silencesById: new Map(),
@@ -69,7 +81,7 @@ export function applyAlertsUpdate(
 ): Partial<AlertsState> {
   if (update.kind === 'snapshot') {
     const map = new Map(update.alerts.map((a) => [a.fingerprint, a]));
-    return { environment: update.environment, seq: update.seq, byFingerprint: new AlertMapView(map), sorted: [...map.values()].sort(compareAlerts), needsResync: false };
+    return { environment: update.environment, seq: update.seq, byFingerprint: new AlertMapView(map), sorted: [...map.values()].sort(compareAlerts), change: null, needsResync: false };
   }
   if (update.seq <= state.seq) return {};
   if (update.seq !== state.seq + 1 || update.environment !== state.environment) return { needsResync: true };
@@ -88,7 +100,7 @@ export function applyAlertsUpdate(
     map.set(a.fingerprint, a);
     added.push(a);
   }
-  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: mergeSorted(sorted, gone, added) };
+  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: mergeSorted(sorted, gone, added), change: state.sorted ? { base: state.sorted, gone, added } : null };
 }
 
 onTopic('alerts.update', (update) => useAlertsStore.setState((s) => applyAlertsUpdate(s, update)));

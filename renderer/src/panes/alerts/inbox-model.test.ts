@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView } from '../../../../preload/contract';
-import { computeInbox, labelNames, parseFilter, prefillMatchers, safeHttpUrl } from './inbox-model';
+import { computeInbox, labelNames, parseFilter, prefillMatchers, safeHttpUrl, updateInbox } from './inbox-model';
 import { applyAlertsUpdate } from '../../store/alerts-store';
 
 function alert(fp: string, labels: Record<string, string>, extra: Partial<AlertView> = {}): AlertView {
@@ -45,4 +45,44 @@ test('the store applies diffs in order and asks for a snapshot on a gap', () => 
   const next = applyAlertsUpdate(base, { kind: 'diff', seq: 2, environment: 'prod', upserted: [alert('4', { alertname: 'New' })], removed: ['3'] });
   assert.deepEqual([...next.byFingerprint!.keys()].sort(), ['1', '2', '4']);
   assert.deepEqual(applyAlertsUpdate(base, { kind: 'diff', seq: 5, environment: 'prod', upserted: [], removed: [] }), { needsResync: true });
+});
+
+test('a diff applied to the last inbox gives the same inbox as a full pass (grouped, flat, filtered, folded)', () => {
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const make = (i: number, v: number) =>
+    alert(`f${i}`, { alertname: `A${rnd(5)}`, instance: `server-${rnd(8)}`, severity: ['critical', 'warning', 'info', 'x'][rnd(4)]! }, {
+      startsAt: `2026-01-0${1 + rnd(5)}T00:00:00Z`,
+      annotations: { summary: `v${v}` },
+      ...(rnd(5) === 0 ? { silencedBy: ['s'] } : {}),
+    });
+  const filters = ['', 'severity="warning"', 'server-3'];
+  for (const groupBy of ['alertname', 'severity', null]) {
+    for (const text of filters) {
+      const pf = parseFilter(text);
+      assert.ok(pf.ok);
+      if (!pf.ok) return;
+      const states = new Set<'active' | 'acknowledged'>(['active', 'acknowledged']);
+      const collapsed = new Set(groupBy ? [`${groupBy}=A1`] : []);
+      const mark = Date.parse('2026-01-03T00:00:00Z');
+      let state: Parameters<typeof applyAlertsUpdate>[0] = { seq: 0, environment: 'e', byFingerprint: new Map() };
+      state = { ...state, ...applyAlertsUpdate(state, { kind: 'snapshot', seq: 1, environment: 'e', alerts: Array.from({ length: 60 }, (_, i) => make(i, 0)) }) };
+      let view = computeInbox(state.sorted!, pf.filter, states, groupBy, collapsed, mark);
+      for (let round = 1; round <= 15; round++) {
+        const upserted = [...new Map(Array.from({ length: 1 + rnd(6) }, () => make(rnd(80), round)).map((a) => [a.fingerprint, a])).values()];
+        const removed = Array.from({ length: rnd(4) }, () => `f${rnd(80)}`).filter((fp) => !upserted.some((u) => u.fingerprint === fp));
+        const next = { ...state, ...applyAlertsUpdate(state, { kind: 'diff', seq: round + 1, environment: 'e', upserted, removed }) };
+        assert.ok(next.change && next.change.base === state.sorted);
+        view = updateInbox(view, next.change.gone, next.change.added, pf.filter, states, groupBy, collapsed, mark);
+        const full = computeInbox(next.sorted!, pf.filter, states, groupBy, collapsed, mark);
+        assert.deepEqual(view.rows.toArray(), full.rows.toArray(), `rows, group by ${groupBy}, filter "${text}", round ${round}`);
+        assert.deepEqual(view.groups, full.groups);
+        assert.deepEqual([view.stateCounts, view.shown, view.total, view.newCount], [full.stateCounts, full.shown, full.total, full.newCount]);
+        state = next;
+      }
+    }
+  }
 });

@@ -1,7 +1,7 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
 import { safeExternalUrl } from '../../../../main/core/safe-url';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
-import { compareAlerts, InboxRowList, SortedGrouper, uiState, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
+import { compareAlerts, compareGroups, InboxRowList, mergeSorted, severityRank, SortedGrouper, uiState, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
 
 export interface InboxView {
   rows: InboxRowList;
@@ -57,6 +57,78 @@ export function computeInbox(
   }
   const groups = grouper.result();
   return { rows: new InboxRowList(groups, collapsed), groups, stateCounts, shown, total: sorted.length, newCount };
+}
+
+/**
+ * The inbox after a diff, from the inbox before it (same filter, toggles, grouping, folds and mark), without
+ * a pass over all alerts: counts are adjusted by what left (`gone`, objects of the previous list) and what
+ * came (`added`), and only the groups those touch are rebuilt (new objects; untouched groups keep their
+ * identity, so their rows do not render again). Same result as computeInbox over the new list.
+ */
+export function updateInbox(
+  prev: InboxView,
+  gone: readonly AlertView[],
+  added: readonly AlertView[],
+  filter: ParsedFilter,
+  states: ReadonlySet<AlertUiState>,
+  groupBy: string | null,
+  collapsed: ReadonlySet<string>,
+  markSince = Number.POSITIVE_INFINITY,
+): InboxView {
+  const match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
+  const stateCounts = { ...prev.stateCounts };
+  let shown = prev.shown;
+  let newCount = prev.newCount;
+  const countNew = Number.isFinite(markSince);
+  const touched = new Map<string, { out: AlertView[]; in: AlertView[] }>();
+  const visit = (a: AlertView, sign: 1 | -1) => {
+    if (countNew && startMs(a) > markSince) newCount += sign;
+    if (match && !match(a)) return;
+    const st = uiState(a);
+    stateCounts[st] += sign;
+    if (!states.has(st)) return;
+    shown += sign;
+    const value = groupBy ? (a.labels[groupBy] ?? '') : '';
+    let t = touched.get(value);
+    if (!t) {
+      t = { out: [], in: [] };
+      touched.set(value, t);
+    }
+    (sign < 0 ? t.out : t.in).push(a);
+  };
+  for (const a of gone) visit(a, -1);
+  for (const a of added) visit(a, 1);
+  if (touched.size === 0) return { ...prev, stateCounts, shown, newCount, total: prev.total - gone.length + added.length };
+
+  let reorder = false;
+  const groups: AlertGroup[] = [];
+  const seen = new Set<string>();
+  for (const g of prev.groups) {
+    const t = touched.get(g.value);
+    if (!t) {
+      groups.push(g);
+      continue;
+    }
+    seen.add(g.value);
+    const alerts = mergeSorted(g.alerts, t.out, t.in);
+    if (alerts.length === 0) continue;
+    const counts = { ...g.counts };
+    for (const a of t.out) counts[uiState(a)] -= 1;
+    for (const a of t.in) counts[uiState(a)] += 1;
+    const worstRank = severityRank(alerts[0]!.labels.severity);
+    if (worstRank !== g.worstRank) reorder = true;
+    groups.push({ ...g, alerts, counts, worstRank });
+  }
+  for (const [value, t] of touched) {
+    if (seen.has(value) || t.in.length === 0) continue;
+    const alerts = [...t.in].sort(compareAlerts);
+    const counts: Record<AlertUiState, number> = { active: 0, acknowledged: 0, silenced: 0, inhibited: 0 };
+    for (const a of alerts) counts[uiState(a)] += 1;
+    groups.push({ key: groupBy ? `${groupBy}=${value}` : '', label: groupBy ?? '', value, alerts, worstRank: severityRank(alerts[0]!.labels.severity), counts });
+    reorder = true;
+  }
+  if (reorder) groups.sort(compareGroups);
+  return { rows: new InboxRowList(groups, collapsed), groups, stateCounts, shown, total: prev.total - gone.length + added.length, newCount };
 }
 
 export { parseFilter };
