@@ -107,6 +107,10 @@ export class FleetFeature implements Feature {
 
     for (const source of runtime.prometheus) {
       const interval = source.config.intervalMs ?? runtime.settings.polling.prometheusMs;
+      // The first sparkline fetch (two heavy range queries) waits for the first values poll, so the tiles are
+      // not slowed down by it on the same Prometheus.
+      let firstValuesDone!: () => void;
+      const firstValues = new Promise<void>((r) => (firstValuesDone = r));
       runtime.addPoller(async (signal) => {
         const started = performance.now();
         const status = this.sourceStatus.get(source.name)!;
@@ -127,6 +131,7 @@ export class FleetFeature implements Feature {
           throw err;
         } finally {
           this.publish(runtime);
+          firstValuesDone();
         }
       }, interval);
 
@@ -135,6 +140,8 @@ export class FleetFeature implements Feature {
         // Only on its own cadence: a refresh (button, window shown again) within it does not refetch them.
         const last = this.sparklinesAt.get(source.name);
         if (last !== undefined && this.core.now() - last < sparklineMs * 0.9) return;
+        await Promise.race([firstValues, new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })))]);
+        if (signal.aborted || runtime !== this.runtime) return;
         const lines = await pollSparklines(source.client, queries, this.core.now(), signal);
         if (runtime !== this.runtime) return;
         this.sparklinesAt.set(source.name, this.core.now());
