@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpClient } from './http';
-import { parseWith } from './parse';
+import { isPlainObject, isStringRecord, parseFast, parseWith } from './parse';
 
 const sampleValue = z.tuple([z.number(), z.string()]);
 const vectorSchema = z.object({
@@ -56,11 +56,57 @@ export type RuleGroups = z.infer<typeof rulesSchema>['data']['groups'];
 
 const toNumber = (s: string): number => (s === 'NaN' ? NaN : Number(s));
 
+type VectorAnswer = z.output<typeof vectorSchema>;
+type MatrixAnswer = z.output<typeof matrixSchema>;
+
+/** A [time, "value"] pair as Prometheus sends it. */
+const isSamplePair = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string';
+
+/** The `data.result` array of a well-formed answer of this result type, or undefined. */
+function resultOf(raw: unknown, resultType: 'vector' | 'matrix'): unknown[] | undefined {
+  if (!isPlainObject(raw) || raw.status !== 'success' || !isPlainObject(raw.data)) return undefined;
+  const data = raw.data;
+  if (data.resultType !== resultType || !Array.isArray(data.result)) return undefined;
+  return data.result;
+}
+
+/**
+ * Fast path for the hot fleet answers (thousands of series per poll): checks the common well-formed shape
+ * without copying (label sets are used as parsed); anything else goes through the schema for its error.
+ */
+function fastVector(raw: unknown): VectorAnswer | undefined {
+  const result = resultOf(raw, 'vector');
+  if (!result) return undefined;
+  for (let i = 0; i < result.length; i++) {
+    const r = result[i];
+    if (!isPlainObject(r) || !isStringRecord(r.metric) || !isSamplePair(r.value)) return undefined;
+  }
+  return { status: 'success', data: { resultType: 'vector', result: result as VectorAnswer['data']['result'] } };
+}
+
+function fastMatrix(raw: unknown): MatrixAnswer | undefined {
+  const result = resultOf(raw, 'matrix');
+  if (!result) return undefined;
+  for (let i = 0; i < result.length; i++) {
+    const r = result[i];
+    if (!isPlainObject(r) || !isStringRecord(r.metric) || !Array.isArray(r.values)) return undefined;
+    const values = r.values as unknown[];
+    for (let j = 0; j < values.length; j++) if (!isSamplePair(values[j])) return undefined;
+  }
+  return { status: 'success', data: { resultType: 'matrix', result: result as MatrixAnswer['data']['result'] } };
+}
+
 export function parseVector(raw: unknown): VectorSample[] {
-  return parseWith(vectorSchema, raw, 'Prometheus vector answer').data.result.map((r) => ({ metric: r.metric, value: toNumber(r.value[1]) }));
+  const result = parseFast(fastVector, vectorSchema, raw, 'Prometheus vector answer').data.result;
+  const out = new Array<VectorSample>(result.length);
+  for (let i = 0; i < result.length; i++) {
+    const r = result[i]!;
+    out[i] = { metric: r.metric, value: toNumber(r.value[1]) };
+  }
+  return out;
 }
 export function parseMatrix(raw: unknown): MatrixSeries[] {
-  return parseWith(matrixSchema, raw, 'Prometheus matrix answer').data.result.map((r) => ({
+  return parseFast(fastMatrix, matrixSchema, raw, 'Prometheus matrix answer').data.result.map((r) => ({
     metric: r.metric,
     points: r.values.map(([t, v]) => [t, toNumber(v)] as [number, number]),
   }));

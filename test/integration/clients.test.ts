@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AlertmanagerClient } from '../../main/clients/alertmanager';
 import { createHttpClient, type HttpClient } from '../../main/clients/http';
-import { PrometheusClient } from '../../main/clients/prometheus';
+import { PrometheusClient, parseMatrix, parseVector } from '../../main/clients/prometheus';
 import { SourceError } from '../../main/clients/source-error';
 import type { ConnectionConfig } from '../../main/config/schema';
 import { getFreePort } from '../support/free-port';
@@ -209,6 +209,34 @@ describe('PrometheusClient against a real Prometheus', () => {
     assert.ok(serverText.length > 0);
     assert.ok(err.message.includes(serverText), `"${err.message}" should contain "${serverText}"`);
     assert.match(err.message, /parse error/);
+  });
+});
+
+describe('Prometheus answers: the fast path and the schema agree', () => {
+  const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { instance: 'a:9100', job: 'node' }, value: [1700000000.5, '12.5'] }, { metric: {}, value: [1700000000.5, 'NaN'] }] } };
+  const matrix = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { instance: 'a:9100' }, values: [[1700000000, '1'], [1700000030, '+Inf']] }] } };
+
+  test('well-formed answers give the same values as before (labels, NaN, +Inf)', () => {
+    assert.deepEqual(parseVector(vector), [
+      { metric: { instance: 'a:9100', job: 'node' }, value: 12.5 },
+      { metric: {}, value: NaN },
+    ]);
+    assert.deepEqual(parseMatrix(matrix), [{ metric: { instance: 'a:9100' }, points: [[1700000000, 1], [1700000030, Infinity]] }]);
+  });
+
+  test('malformed answers still fail with a parse error naming the field', () => {
+    const badLabel = structuredClone(vector) as { data: { result: { metric: Record<string, unknown> }[] } };
+    badLabel.data.result[0]!.metric.job = 7;
+    const badValue = structuredClone(matrix) as { data: { result: { values: unknown[] }[] } };
+    badValue.data.result[0]!.values[1] = [1700000030, 2];
+    const wrongType = { status: 'success', data: { resultType: 'matrix', result: [] } };
+    for (const [what, fn, field] of [
+      ['label not a string', () => parseVector(badLabel), /metric/],
+      ['value not a string', () => parseMatrix(badValue), /values/],
+      ['matrix where a vector was expected', () => parseVector(wrongType), /resultType/],
+    ] as const) {
+      assert.throws(fn, (e: unknown) => e instanceof SourceError && e.kind === 'parse' && field.test(e.message), what);
+    }
   });
 });
 

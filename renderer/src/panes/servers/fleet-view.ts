@@ -35,8 +35,15 @@ export function matchesFilter(t: ServerTile, f: ParsedFilter): boolean {
 
 const RANK: Record<TileState, number> = { down: 0, critical: 1, warning: 2, ok: 3 };
 
+/**
+ * One collator for every comparison: `localeCompare` with options builds a new one per call, which made a sort of
+ * 2,000 tiles by name take tens of milliseconds.
+ */
+const naturalOrder = new Intl.Collator(undefined, { numeric: true });
+const plainOrder = new Intl.Collator();
+
 export function compareTiles(sort: SortKey): (a: ServerTile, b: ServerTile) => number {
-  const byName = (a: ServerTile, b: ServerTile): number => a.instance.localeCompare(b.instance, undefined, { numeric: true }) || a.source.localeCompare(b.source);
+  const byName = (a: ServerTile, b: ServerTile): number => naturalOrder.compare(a.instance, b.instance) || plainOrder.compare(a.source, b.source);
   if (sort === 'name') return byName;
   if (sort === 'alerts') return (a, b) => b.alertsFiring - a.alertsFiring || byName(a, b);
   if (sort === 'worst') {
@@ -71,8 +78,10 @@ export function groupTiles(tiles: ServerTile[], groupBy: string): TileGroup[] {
     return { key, tiles: list, counts };
   });
   // Groups with the worst servers first, then by name.
-  const worst = (g: TileGroup): number => Math.min(...g.tiles.map((t) => RANK[t.state]));
-  return out.sort((a, b) => worst(a) - worst(b) || a.key.localeCompare(b.key, undefined, { numeric: true }));
+  const worstOf = new Map<TileGroup, number>();
+  for (const g of out) worstOf.set(g, Math.min(4, ...STATES.filter((st) => g.counts[st] > 0).map((st) => RANK[st])));
+  const worst = (g: TileGroup): number => worstOf.get(g)!;
+  return out.sort((a, b) => worst(a) - worst(b) || naturalOrder.compare(a.key, b.key));
 }
 
 /** Label names worth grouping by: present on at least one tile, not unique per tile. */
