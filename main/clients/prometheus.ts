@@ -54,7 +54,8 @@ export interface MatrixSeries {
 export type PendingAlert = z.infer<typeof rulesAlertsSchema>['data']['alerts'][number];
 export type RuleGroups = z.infer<typeof rulesSchema>['data']['groups'];
 
-const toNumber = (s: string): number => (s === 'NaN' ? NaN : Number(s));
+/** Prometheus writes infinities as "+Inf" / "-Inf" (Number() alone would read them as NaN). */
+const toNumber = (s: string): number => (s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : s === 'NaN' ? NaN : Number(s));
 
 type VectorAnswer = z.output<typeof vectorSchema>;
 type MatrixAnswer = z.output<typeof matrixSchema>;
