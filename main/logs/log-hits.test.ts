@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, exportFileName, flattenSource, toCsv, toLogHit, toNdjson } from './log-hits';
+import { csvCell, exportFileName, flattenSource, logHitField, toCsv, toLogHit, toNdjson } from './log-hits';
 import { alertLogsPivot, phrase } from '../../renderer/src/panes/logs/pivot';
 
 test('flattenSource: dotted names, arrays as JSON text, scalars kept', () => {
@@ -25,6 +25,28 @@ test('toLogHit: highlight segments for the message, level and timestamp read', (
     { text: 'Authentication', hit: true },
     { text: ' failed for <b>', hit: false },
   ]);
+  // The message is sent once: as segments, not again in `fields`; it reads back whole.
+  assert.equal(h.messageField, 'message');
+  assert.equal(h.fields.message, undefined);
+  assert.deepEqual(Object.keys(h.fields).sort(), ['@timestamp', 'level']);
+  assert.equal(logHitField(h, 'message'), 'Authentication failed for <b>');
+  assert.equal(logHitField(h, 'level'), 'ERROR');
+});
+
+test('toLogHit: a message that is not text, or other message-like fields, stay in fields', () => {
+  const base = { index: 'i', id: 'y', score: null } as const;
+  const n = toLogHit({ ...base, source: { message: 42, msg: 'short', log: { message: 'nested' } } }, '@timestamp');
+  assert.equal(n.messageField, undefined);
+  assert.deepEqual(n.message, [{ text: '42', hit: false }]);
+  assert.deepEqual(n.fields, { message: 42, msg: 'short', 'log.message': 'nested' });
+  const nested = toLogHit({ ...base, source: { log: { message: 'nested', level: 'warn' }, msg: 'other' } }, '@timestamp');
+  assert.equal(nested.messageField, 'log.message');
+  assert.equal(nested.level, 'warn');
+  assert.deepEqual(nested.fields, { 'log.level': 'warn', msg: 'other' });
+  assert.equal(logHitField(nested, 'log.message'), 'nested');
+  const none = toLogHit({ ...base, source: { a: 1 } }, '@timestamp');
+  assert.equal(none.messageField, undefined);
+  assert.deepEqual(none.message, [{ text: '', hit: false }]);
 });
 
 test('CSV cells follow RFC 4180; NDJSON is one document per line', () => {

@@ -7,15 +7,28 @@ import type { SearchHit } from '../clients/elasticsearch';
 import { splitHighlight } from './log-query';
 
 const MAX_DEPTH = 8;
+const MESSAGE_FIELDS = ['message', 'log.message', 'msg'];
+const ASIDE_FIELDS = new Set(MESSAGE_FIELDS);
 
-/** Flattens `_source`: nested objects to dotted names; arrays and deeper objects as JSON text. */
-export function flattenSource(src: Record<string, unknown>, prefix = '', out: Record<string, LogScalar> = {}, depth = 0): Record<string, LogScalar> {
-  for (const [k, v] of Object.entries(src)) {
+/**
+ * Flattens `_source`: nested objects to dotted names; arrays and deeper objects as JSON text. With `aside`,
+ * the names in ASIDE_FIELDS (message candidates) go there instead of `out`.
+ */
+export function flattenSource(src: Record<string, unknown>, prefix = '', out: Record<string, LogScalar> = {}, depth = 0, aside?: Map<string, LogScalar>): Record<string, LogScalar> {
+  for (const k in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
+    const v = src[k];
     const name = prefix ? `${prefix}.${k}` : k;
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') out[name] = v;
-    else if (typeof v === 'number') out[name] = Number.isFinite(v) ? v : String(v);
-    else if (v === undefined) continue;
-    else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) flattenSource(v as Record<string, unknown>, name, out, depth + 1);
+    const target = aside !== undefined && ASIDE_FIELDS.has(name) ? aside : null;
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') {
+      if (target) target.set(name, v);
+      else out[name] = v;
+    } else if (typeof v === 'number') {
+      const n = Number.isFinite(v) ? v : String(v);
+      if (target) target.set(name, n);
+      else out[name] = n;
+    } else if (v === undefined) continue;
+    else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) flattenSource(v as Record<string, unknown>, name, out, depth + 1, aside);
     else {
       let text: string;
       try {
@@ -23,7 +36,8 @@ export function flattenSource(src: Record<string, unknown>, prefix = '', out: Re
       } catch {
         text = String(v);
       }
-      out[name] = text;
+      if (target) target.set(name, text);
+      else out[name] = text;
     }
   }
   return out;
@@ -41,32 +55,70 @@ export function timestampMs(v: unknown): number | null {
 }
 
 const LEVEL_FIELDS = ['level', 'log.level', 'severity', 'loglevel'];
-const MESSAGE_FIELDS = ['message', 'log.message', 'msg'];
 
+/**
+ * The hit as the pane shows it. The message is sent once: as segments in `message`, left out of `fields`
+ * (named by `messageField`) when its text is exactly the segments joined; `fields` is built once, not copied.
+ */
 export function toLogHit(h: SearchHit, timestampField: string): LogHit {
-  const fields = flattenSource(h.source);
+  const aside = new Map<string, LogScalar>();
+  const fields = flattenSource(h.source, '', {}, 0, aside);
   const first = h.sort?.[0];
-  const timestamp = timestampMs(fields[timestampField]) ?? (typeof first === 'number' ? first : null);
-  const levelField = LEVEL_FIELDS.find((f) => typeof fields[f] === 'string');
-  const messageField = MESSAGE_FIELDS.find((f) => fields[f] !== undefined) ?? 'message';
-  const raw = fields[messageField];
-  const fragment = h.highlight?.[messageField]?.[0];
-  const message: LogSegment[] = fragment !== undefined ? splitHighlight(fragment) : [{ text: raw === undefined || raw === null ? '' : String(raw), hit: false }];
-  const highlights: Record<string, LogSegment[]> = {};
-  for (const [f, frags] of Object.entries(h.highlight ?? {})) {
-    if (f === messageField || frags[0] === undefined) continue;
-    highlights[f] = splitHighlight(frags[0]);
+  const timestamp = timestampMs(fields[timestampField] ?? aside.get(timestampField)) ?? (typeof first === 'number' ? first : null);
+  let level: string | null = null;
+  for (const f of LEVEL_FIELDS) {
+    const v = fields[f];
+    if (typeof v === 'string') {
+      level = v;
+      break;
+    }
   }
-  return {
-    id: h.id,
-    index: h.index,
-    sort: h.sort ?? [],
-    timestamp,
-    level: levelField ? (fields[levelField] as string) : null,
-    message,
-    fields,
-    highlights,
-  };
+  let messageField = 'message';
+  for (const f of MESSAGE_FIELDS) {
+    if (aside.has(f)) {
+      messageField = f;
+      break;
+    }
+  }
+  const raw = aside.get(messageField);
+  const hl = h.highlight;
+  const fragment = hl?.[messageField]?.[0];
+  let message: LogSegment[];
+  let inFields = true;
+  if (fragment !== undefined) {
+    message = splitHighlight(fragment);
+    if (typeof raw === 'string') {
+      let joined = '';
+      for (const seg of message) joined += seg.text;
+      inFields = joined !== raw;
+    }
+  } else {
+    message = [{ text: raw === undefined || raw === null ? '' : String(raw), hit: false }];
+    inFields = typeof raw !== 'string';
+  }
+  // The other candidates (and the message when it cannot be rebuilt from the segments) stay in `fields`.
+  for (const [f, v] of aside) if (f !== messageField || inFields) fields[f] = v;
+  const highlights: Record<string, LogSegment[]> = {};
+  if (hl) {
+    for (const f in hl) {
+      const frag = hl[f]?.[0];
+      if (f === messageField || frag === undefined) continue;
+      highlights[f] = splitHighlight(frag);
+    }
+  }
+  const out: LogHit = { id: h.id, index: h.index, sort: h.sort ?? [], timestamp, level, message, fields, highlights };
+  if (!inFields) out.messageField = messageField;
+  return out;
+}
+
+/** A field's value in a hit as the pane shows it (the message field's value comes from `message`). */
+export function logHitField(hit: LogHit, name: string): LogScalar | undefined {
+  if (name === hit.messageField) {
+    let text = '';
+    for (const seg of hit.message) text += seg.text;
+    return text;
+  }
+  return hit.fields[name];
 }
 
 /** One document per line: `{"_index","_id","_source"}` as Elasticsearch returned it. */

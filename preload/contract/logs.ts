@@ -19,8 +19,13 @@ export interface LogHit {
   level: string | null;
   /** The message with the query's matches marked; the whole message when nothing matched in it. */
   message: LogSegment[];
-  /** Every field of the document, nested objects flattened to dotted names; arrays/objects as JSON text. */
+  /**
+   * Every field of the document, nested objects flattened to dotted names; arrays/objects as JSON text —
+   * except the message field named by `messageField` (sent once, as `message`).
+   */
   fields: Record<string, LogScalar>;
+  /** Set when the message's field was left out of `fields`: its name (its value is `message`'s text joined). */
+  messageField?: string;
   /** Highlighted values of other fields (not the message), for the chosen columns. */
   highlights: Record<string, LogSegment[]>;
 }

@@ -12,6 +12,7 @@ import type {
 } from '../../../preload/contract';
 import { getBridge } from '../bridge';
 import { onTopic } from './event-router';
+import { hitField } from '../panes/logs/log-format';
 
 export const QUICK_RANGES: { label: string; ms: number }[] = [
   { label: '15m', ms: 15 * 60_000 },
@@ -347,7 +348,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
   },
 
   showSurrounding: async (hit, by) => {
-    const value = hit.fields[by];
+    const value = hitField(hit, by);
     if (value === undefined || value === null || hit.timestamp === null) return;
     const st: SurroundingState = { anchorId: hit.id, by, value: String(value), result: null, error: null };
     set({ surrounding: st });

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { LogFilterSpec, LogHit, LogScalar, LogTopValues } from '../../../../preload/contract';
-import { formatCount, valueText } from './log-format';
+import { formatCount, hitField, hitFieldNames, valueText } from './log-format';
 
 interface Props {
   hits: LogHit[];
@@ -31,8 +31,9 @@ export function summarizeFields(hits: LogHit[], topValues: LogTopValues[], total
   const sample = hits.slice(0, SAMPLE);
   const counts = new Map<string, Map<string, { value: LogScalar; count: number }>>();
   for (const h of sample) {
-    for (const [f, v] of Object.entries(h.fields)) {
+    for (const f of hitFieldNames(h)) {
       if (known.has(f)) continue;
+      const v = hitField(h, f) ?? null;
       let m = counts.get(f);
       if (!m) counts.set(f, (m = new Map()));
       const k = `${typeof v}:${String(v)}`;

@@ -1,72 +1,121 @@
-import { useState } from 'react';
-import { Bar, BarChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useRef, useState, type PointerEvent } from 'react';
 import type { LogHistogram as Histogram } from '../../../../preload/contract';
 import { formatCount, localTime, shortTick } from './log-format';
+import './log-histogram.css';
 
 interface Props {
   histogram: Histogram;
   onNarrow(from: number, to: number): void;
 }
 
-const indexOf = (s: { activeIndex?: unknown; activeTooltipIndex?: unknown }): number | null => {
-  const v = Number(s.activeTooltipIndex ?? s.activeIndex);
-  return Number.isInteger(v) && v >= 0 ? v : null;
-};
+const TICKS = 6;
 
-/** Hit counts over the range; drag across it (or click a bar) to narrow the range. */
+/**
+ * Hit counts over the range; drag across it (or click a bar) to narrow the range. Plain SVG (one rect per
+ * bucket, scaled by the viewBox) drawn in the same frame as the hit rows: no chart library, no measuring
+ * pass before the first draw. Axis labels are HTML placed by percentage, so they are not stretched.
+ * Pointer events on the SVG, captured while dragging, so a drag that leaves the plot still ends.
+ */
 export function LogHistogram({ histogram, onNarrow }: Props) {
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  const dragRef = useRef<{ a: number; b: number } | null>(null);
   const buckets = histogram.buckets;
-  const total = buckets.reduce((s, b) => s + b.count, 0);
-  const span = buckets.length > 0 ? buckets[buckets.length - 1]!.key + histogram.intervalMs - buckets[0]!.key : 0;
+  const n = buckets.length;
+  let total = 0;
+  let max = 0;
+  for (const b of buckets) {
+    total += b.count;
+    if (b.count > max) max = b.count;
+  }
+  const top = max > 0 ? max : 1;
+  const span = n > 0 ? buckets[n - 1]!.key + histogram.intervalMs - buckets[0]!.key : 0;
+  const step = Math.max(1, Math.ceil(n / TICKS));
+
+  const indexAt = (e: PointerEvent<SVGSVGElement>): number | null => {
+    if (n === 0) return null;
+    const r = e.currentTarget.getBoundingClientRect();
+    if (r.width <= 0) return null;
+    return Math.min(n - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * n)));
+  };
+  const setBoth = (d: { a: number; b: number } | null) => {
+    dragRef.current = d;
+    setDrag(d);
+  };
   const finish = () => {
-    if (!drag) return;
-    const lo = Math.min(drag.a, drag.b);
-    const hi = Math.max(drag.a, drag.b);
-    setDrag(null);
+    const d = dragRef.current;
+    if (!d) return;
+    setBoth(null);
+    const lo = Math.min(d.a, d.b);
+    const hi = Math.max(d.a, d.b);
     const from = buckets[lo]?.key;
     const last = buckets[hi]?.key;
     if (from !== undefined && last !== undefined) onNarrow(from, last + histogram.intervalMs - 1);
   };
+  const hovered = hover !== null ? buckets[hover] : undefined;
   return (
     <div
       className="logs-histogram"
       role="img"
-      aria-label={`Hits over time: ${formatCount(total)} hits in ${buckets.length} buckets of ${Math.round(histogram.intervalMs / 1000)} s; drag across to narrow the range`}
+      aria-label={`Hits over time: ${formatCount(total)} hits in ${n} buckets of ${Math.round(histogram.intervalMs / 1000)} s; drag across to narrow the range`}
       data-total={total}
-      data-buckets={buckets.length}
-      onMouseLeave={() => setDrag(null)}
+      data-buckets={n}
     >
-      <ResponsiveContainer width="100%" height={110}>
-        <BarChart
-          data={buckets}
-          margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
-          barCategoryGap={1}
-          onMouseDown={(s) => {
-            const i = indexOf(s);
-            if (i !== null) setDrag({ a: i, b: i });
+      <div className="lh-y" aria-hidden="true">
+        <span>{formatCount(max)}</span>
+        <span>{max > 1 ? formatCount(Math.round(max / 2)) : ''}</span>
+        <span>0</span>
+      </div>
+      <div className="lh-plot">
+        <svg
+          className="recharts-surface lh-svg"
+          viewBox={`0 0 ${Math.max(1, n)} ${top}`}
+          preserveAspectRatio="none"
+          aria-hidden="true"
+          onPointerDown={(e) => {
+            if (e.button !== 0) return;
+            const i = indexAt(e);
+            if (i === null) return;
+            e.preventDefault();
+            e.currentTarget.setPointerCapture(e.pointerId);
+            setBoth({ a: i, b: i });
           }}
-          onMouseMove={(s) => {
-            const i = indexOf(s);
-            if (drag && i !== null && i !== drag.b) setDrag({ ...drag, b: i });
+          onPointerMove={(e) => {
+            const i = indexAt(e);
+            if (i !== hover) setHover(i);
+            const d = dragRef.current;
+            if (d && i !== null && i !== d.b) setBoth({ a: d.a, b: i });
           }}
-          onMouseUp={finish}
+          onPointerUp={(e) => {
+            const i = indexAt(e);
+            const d = dragRef.current;
+            if (d && i !== null) dragRef.current = { a: d.a, b: i };
+            finish();
+          }}
+          onPointerCancel={() => setBoth(null)}
+          onPointerLeave={() => setHover(null)}
         >
-          <XAxis dataKey="key" tickFormatter={(v: number) => shortTick(v, span)} minTickGap={40} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <YAxis width={44} allowDecimals={false} tick={{ fontSize: 11, fill: 'var(--muted)' }} stroke="var(--border)" />
-          <Tooltip
-            cursor={{ fill: 'var(--panel-2)' }}
-            isAnimationActive={false}
-            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
-            labelFormatter={(v) => localTime(Number(v))}
-            formatter={(v) => [formatCount(Number(v)), 'hits']}
-          />
-          <Bar dataKey="count" fill="var(--accent)" isAnimationActive={false} />
-          {drag && buckets[drag.a] && buckets[drag.b] && (
-            <ReferenceArea x1={buckets[Math.min(drag.a, drag.b)]!.key} x2={buckets[Math.max(drag.a, drag.b)]!.key} fill="var(--accent)" fillOpacity={0.2} />
+          {hovered && <rect className="lh-cursor" x={hover!} y={0} width={1} height={top} />}
+          {buckets.map((b, i) => (
+            <rect key={b.key} className="recharts-bar-rectangle lh-bar" x={i + 0.06} width={0.88} y={top - b.count} height={b.count} />
+          ))}
+          {drag && <rect className="lh-sel" x={Math.min(drag.a, drag.b)} y={0} width={Math.abs(drag.b - drag.a) + 1} height={top} />}
+        </svg>
+        <div className="lh-x" aria-hidden="true">
+          {buckets.map((b, i) =>
+            i % step === 0 ? (
+              <span key={b.key} style={{ left: `${(i / n) * 100}%` }}>
+                {shortTick(b.key, span)}
+              </span>
+            ) : null,
           )}
-        </BarChart>
-      </ResponsiveContainer>
+        </div>
+        {hovered && !drag && (
+          <div className="lh-tip" style={hover! < n / 2 ? { left: `${((hover! + 1) / n) * 100}%` } : { right: `${((n - hover!) / n) * 100}%` }}>
+            {localTime(hovered.key)} · <strong>{formatCount(hovered.count)}</strong> hits
+          </div>
+        )}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
-import { levelClass, localTime, utcTitle, valueText } from './log-format';
+import { hitField, hitFieldNames, levelClass, localTime, utcTitle, valueText } from './log-format';
 
 export const ROW_HEIGHT = 30;
 
@@ -23,7 +23,7 @@ interface DocProps {
 
 /** The whole document as a key/value list, with filter for / out and column toggles on every field. */
 export function LogDocument({ hit, onFilter, onToggleColumn, columns, onSurrounding }: DocProps) {
-  const names = Object.keys(hit.fields).sort((a, b) => a.localeCompare(b));
+  const names = hitFieldNames(hit).sort((a, b) => a.localeCompare(b));
   return (
     <div className="log-doc" role="region" aria-label="Document">
       <div className="log-doc-actions">
@@ -43,8 +43,8 @@ export function LogDocument({ hit, onFilter, onToggleColumn, columns, onSurround
       </div>
       <dl className="log-doc-fields">
         {names.map((name) => {
-          const v = hit.fields[name] ?? null;
-          const hl = name === 'message' ? hit.message : hit.highlights[name];
+          const v = hitField(hit, name) ?? null;
+          const hl = name === (hit.messageField ?? 'message') ? hit.message : hit.highlights[name];
           return (
             <div className="log-doc-row" key={name}>
               <dt>{name}</dt>
@@ -157,8 +157,8 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, onNearEnd,
                     {hit.level ?? ''}
                   </span>
                   {columns.map((c) => (
-                    <span role="cell" key={c} className="log-cell" title={valueText(hit.fields[c])}>
-                      {hit.highlights[c] ? <Segments segments={hit.highlights[c]} /> : valueText(hit.fields[c])}
+                    <span role="cell" key={c} className="log-cell" title={valueText(hitField(hit, c))}>
+                      {hit.highlights[c] ? <Segments segments={hit.highlights[c]} /> : valueText(hitField(hit, c))}
                     </span>
                   ))}
                   <span role="cell" className="log-message">

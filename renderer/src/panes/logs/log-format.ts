@@ -1,4 +1,4 @@
-import type { LogScalar } from '../../../../preload/contract';
+import type { LogHit, LogScalar } from '../../../../preload/contract';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -52,4 +52,21 @@ export function formatCount(n: number): string {
 
 export function describeRange(from: number, to: number): string {
   return `${localTime(from).slice(0, 16)} → ${localTime(to).slice(0, 16)}`;
+}
+
+/** A field's value in a hit (the message field, sent once as `message`, reads back as its text). */
+export function hitField(hit: LogHit, name: string): LogScalar | undefined {
+  if (name === hit.messageField) {
+    let text = '';
+    for (const seg of hit.message) text += seg.text;
+    return text;
+  }
+  return hit.fields[name];
+}
+
+/** Every field name of a hit, the message field included. */
+export function hitFieldNames(hit: LogHit): string[] {
+  const names = Object.keys(hit.fields);
+  if (hit.messageField !== undefined) names.push(hit.messageField);
+  return names;
 }
