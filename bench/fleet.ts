@@ -3,14 +3,20 @@
  * (a) instant queries per fleet poll at N small and N large — must be the same number;
  * (b) poll start (switch to the environment) → first tiles rendered in Chromium, divided by Prometheus' own
  *     time for the same instant queries (replayed straight to Prometheus, all at once, median of 3).
+ * The console runs as `npm run serve` runs it, in its own process (spawnCore): in this process it would share
+ * its one thread with the synthetic exporter (2,000 scrape targets), the counting proxy and Playwright, which no
+ * real deployment does. The switch is sent over the bridge's WebSocket, as the renderer's selector sends it.
+ * BENCH_FLEET_INPROCESS=1 runs the core in this process instead (the previous way of measuring).
  */
 import type { Browser } from 'playwright-core';
 import type { DemoStack } from '../test/support/demo-stack';
 import { newPage } from '../e2e/support/chromium';
 import { startConsole } from '../e2e/support/console-host';
-import { addProbe, whenVisible } from './page-probe';
+import type { ConsoleConfigInput } from '../main/config/schema';
+import { addProbe, whenVisible, type BenchWindow } from './page-probe';
 import { cycles, isInstant, isRange, replay, startCountingProxy } from './proxy';
-import { median, sleep, waitFor } from './util';
+import { median, sleep, spawnCore, waitFor } from './util';
+import { connectBridge } from './ws-client';
 
 export const TILE = '.srv-tile';
 
@@ -36,22 +42,23 @@ export async function waitForTargets(stack: DemoStack, n: number): Promise<void>
 }
 
 /** One fleet measurement against a running demo stack. */
-export async function measureFleet(browser: Browser, stack: DemoStack, instances: number, pollMs = 3000): Promise<FleetRun> {
+export async function measureFleet(browser: Browser, stack: DemoStack, instances: number, pollMs = 3000, coreNodeArgs: string[] = []): Promise<FleetRun> {
   const proxy = await startCountingProxy(stack.prometheusUrl);
-  const console = await startConsole({
+  const config: ConsoleConfigInput = {
     environments: [{ name: 'empty' }, { name: 'fleet', prometheus: [{ name: 'prometheus', url: proxy.url, timeoutMs: 60_000 }] }],
     defaultEnvironment: 'empty',
     polling: { prometheusMs: pollMs, alertmanagerMs: 10_000, sparklineMs: 60_000, timeoutMs: 60_000 },
-  });
+  };
+  const inProcess = process.env.BENCH_FLEET_INPROCESS === '1';
+  const console = inProcess ? await startInProcess(config) : await startSpawned(config, coreNodeArgs);
   const { page } = await newPage(browser);
   try {
     await addProbe(page);
-    await page.goto(`${console.host.url}#/servers`);
+    await page.goto(`${console.url}#/servers`);
     await page.getByRole('region', { name: /Servers/ }).first().waitFor({ timeout: 60_000 }).catch(() => undefined);
     await sleep(500);
     const t0 = Date.now();
-    const switched = await console.core.invoke('core.selectEnvironment', { name: 'fleet' });
-    if (!switched.ok) throw new Error(`selectEnvironment failed: ${JSON.stringify(switched)}`);
+    await console.selectEnvironment('fleet');
     const tTiles = await whenVisible(page, TILE, 120_000);
     // Three more polls for the per-poll count.
     await sleep(pollMs * 3 + 1000);
@@ -59,6 +66,18 @@ export async function measureFleet(browser: Browser, stack: DemoStack, instances
     const rangeCycles = cycles(proxy.log.filter(isRange));
     const first = instantCycles[0] ?? [];
     const tilesInDom = await page.locator(TILE).count();
+    // Where the time went (printed, not a figure): the queries as the proxy saw them, the tiles' message in the page.
+    const abs = (perfNow: number): number => performance.timeOrigin + perfNow - t0;
+    const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+    const tilesMsg = (await page.evaluate(() => (window as unknown as BenchWindow).__bench.msgs)).find((m) => m.name === 'fleet.update' && pageOrigin + m.t >= t0 && m.chars > 2000);
+    const phases = {
+      firstQuery: first.length ? Math.round(abs(Math.min(...first.map((e) => e.start)))) : null,
+      lastAnswer: first.length ? Math.round(abs(Math.max(...first.map((e) => e.end)))) : null,
+      tilesMessage: tilesMsg ? Math.round(pageOrigin + tilesMsg.t - t0) : null,
+      tilesMessageChars: tilesMsg?.chars ?? null,
+      firstTile: tTiles - t0,
+    };
+    process.stderr.write(`[fleet ${instances}] ms from the switch: ${JSON.stringify(phases)}\n`);
     // Replay with the console stopped, so its own polls do not slow Prometheus down.
     await page.context().close();
     await console.stop();
@@ -78,4 +97,49 @@ export async function measureFleet(browser: Browser, stack: DemoStack, instances
     await console.stop();
     await proxy.stop();
   }
+}
+
+interface BenchConsole {
+  url: string;
+  selectEnvironment(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startInProcess(config: ConsoleConfigInput): Promise<BenchConsole> {
+  const c = await startConsole(config);
+  let stopped = false;
+  return {
+    url: c.host.url,
+    async selectEnvironment(name) {
+      const switched = await c.core.invoke('core.selectEnvironment', { name });
+      if (!switched.ok) throw new Error(`selectEnvironment failed: ${JSON.stringify(switched)}`);
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await c.stop();
+    },
+  };
+}
+
+async function startSpawned(config: ConsoleConfigInput, extraNodeArgs: string[]): Promise<BenchConsole> {
+  const core = await spawnCore(config, { extraNodeArgs });
+  const bridge = await connectBridge(core.url).catch(async (e: unknown) => {
+    await core.stop();
+    throw e;
+  });
+  let stopped = false;
+  return {
+    url: core.url,
+    async selectEnvironment(name) {
+      // Answered once the environment has started (its first polls under way), as in process.
+      await bridge.invoke('core.selectEnvironment', { name });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      bridge.close();
+      await core.stop();
+    },
+  };
 }
