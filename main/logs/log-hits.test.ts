@@ -26,8 +26,9 @@ test('toLogHit: highlight segments for the message, level and timestamp read', (
     { text: ' failed for <b>', hit: false },
   ]);
   // The message is sent once: as segments, not again in `fields`; it reads back whole.
-  assert.equal(h.messageField, 'message');
+  assert.equal(h.messageField, undefined, 'omitted: the common case, `message` left out');
   assert.equal(h.fields.message, undefined);
+  assert.equal(h.highlights, undefined, 'no other field highlighted: omitted');
   assert.deepEqual(Object.keys(h.fields).sort(), ['@timestamp', 'level']);
   assert.equal(logHitField(h, 'message'), 'Authentication failed for <b>');
   assert.equal(logHitField(h, 'level'), 'ERROR');
@@ -36,8 +37,9 @@ test('toLogHit: highlight segments for the message, level and timestamp read', (
 test('toLogHit: a message that is not text, or other message-like fields, stay in fields', () => {
   const base = { index: 'i', id: 'y', score: null } as const;
   const n = toLogHit({ ...base, source: { message: 42, msg: 'short', log: { message: 'nested' } } }, '@timestamp');
-  assert.equal(n.messageField, undefined);
+  assert.equal(n.messageField, null, 'kept in fields');
   assert.deepEqual(n.message, [{ text: '42', hit: false }]);
+  assert.equal(logHitField(n, 'message'), 42);
   assert.deepEqual(n.fields, { message: 42, msg: 'short', 'log.message': 'nested' });
   const nested = toLogHit({ ...base, source: { log: { message: 'nested', level: 'warn' }, msg: 'other' } }, '@timestamp');
   assert.equal(nested.messageField, 'log.message');
@@ -46,7 +48,10 @@ test('toLogHit: a message that is not text, or other message-like fields, stay i
   assert.equal(logHitField(nested, 'log.message'), 'nested');
   const none = toLogHit({ ...base, source: { a: 1 } }, '@timestamp');
   assert.equal(none.messageField, undefined);
-  assert.deepEqual(none.message, [{ text: '', hit: false }]);
+  assert.deepEqual(none.message, []);
+  assert.equal(logHitField(none, 'message'), undefined);
+  const hl = toLogHit({ ...base, source: { message: 'a b', host: 'h1' }, highlight: { host: ['@ops-hl@h1@/ops-hl@'] } }, '@timestamp');
+  assert.deepEqual(hl.highlights, { host: [{ text: 'h1', hit: true }] });
 });
 
 test('CSV cells follow RFC 4180; NDJSON is one document per line', () => {

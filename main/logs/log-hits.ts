@@ -92,28 +92,38 @@ export function toLogHit(h: SearchHit, timestampField: string): LogHit {
       for (const seg of message) joined += seg.text;
       inFields = joined !== raw;
     }
+  } else if (raw === undefined) {
+    message = [];
   } else {
-    message = [{ text: raw === undefined || raw === null ? '' : String(raw), hit: false }];
+    message = [{ text: raw === null ? '' : String(raw), hit: false }];
     inFields = typeof raw !== 'string';
   }
   // The other candidates (and the message when it cannot be rebuilt from the segments) stay in `fields`.
   for (const [f, v] of aside) if (f !== messageField || inFields) fields[f] = v;
-  const highlights: Record<string, LogSegment[]> = {};
+  const out: LogHit = { id: h.id, index: h.index, sort: h.sort ?? [], timestamp, level, message, fields };
+  if (raw !== undefined && inFields) out.messageField = null;
+  else if (!inFields && messageField !== 'message') out.messageField = messageField;
   if (hl) {
+    let highlights: Record<string, LogSegment[]> | undefined;
     for (const f in hl) {
       const frag = hl[f]?.[0];
       if (f === messageField || frag === undefined) continue;
-      highlights[f] = splitHighlight(frag);
+      (highlights ??= {})[f] = splitHighlight(frag);
     }
+    if (highlights) out.highlights = highlights;
   }
-  const out: LogHit = { id: h.id, index: h.index, sort: h.sort ?? [], timestamp, level, message, fields, highlights };
-  if (!inFields) out.messageField = messageField;
   return out;
+}
+
+/** The name of the field left out of `fields` because `message` carries it, or undefined. */
+export function leftOutMessageField(hit: LogHit): string | undefined {
+  if (hit.message.length === 0 || hit.messageField === null) return undefined;
+  return hit.messageField ?? 'message';
 }
 
 /** A field's value in a hit as the pane shows it (the message field's value comes from `message`). */
 export function logHitField(hit: LogHit, name: string): LogScalar | undefined {
-  if (name === hit.messageField) {
+  if (name === leftOutMessageField(hit)) {
     let text = '';
     for (const seg of hit.message) text += seg.text;
     return text;

@@ -17,17 +17,21 @@ export interface LogHit {
   /** Epoch ms of the timestamp field; null when the document has none. */
   timestamp: number | null;
   level: string | null;
-  /** The message with the query's matches marked; the whole message when nothing matched in it. */
+  /** The message with the query's matches marked; the whole message when nothing matched in it; [] when the document has none. */
   message: LogSegment[];
   /**
    * Every field of the document, nested objects flattened to dotted names; arrays/objects as JSON text —
-   * except the message field named by `messageField` (sent once, as `message`).
+   * except the message's field, which is sent once, as `message` (see `messageField`).
    */
   fields: Record<string, LogScalar>;
-  /** Set when the message's field was left out of `fields`: its name (its value is `message`'s text joined). */
-  messageField?: string;
-  /** Highlighted values of other fields (not the message), for the chosen columns. */
-  highlights: Record<string, LogSegment[]>;
+  /**
+   * Where the message came from. Omitted (the common case): the field `message`, left out of `fields`.
+   * A name: that field, left out of `fields`. null: its field is in `fields` as is (not text, or the
+   * highlight did not rebuild it). Its value when left out is `message`'s text joined.
+   */
+  messageField?: string | null;
+  /** Highlighted values of other fields (not the message); omitted when there are none. */
+  highlights?: Record<string, LogSegment[]>;
 }
 
 export interface LogTotal {

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
-import { hitField, hitFieldNames, levelClass, localTime, utcTitle, valueText } from './log-format';
+import { hitField, hitFieldNames, levelClass, messageFieldOf, localTime, utcTitle, valueText } from './log-format';
 
 export const ROW_HEIGHT = 30;
 
@@ -44,7 +44,7 @@ export function LogDocument({ hit, onFilter, onToggleColumn, columns, onSurround
       <dl className="log-doc-fields">
         {names.map((name) => {
           const v = hitField(hit, name) ?? null;
-          const hl = name === (hit.messageField ?? 'message') ? hit.message : hit.highlights[name];
+          const hl = name === (messageFieldOf(hit) ?? 'message') ? hit.message : hit.highlights?.[name];
           return (
             <div className="log-doc-row" key={name}>
               <dt>{name}</dt>
@@ -158,7 +158,7 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, onNearEnd,
                   </span>
                   {columns.map((c) => (
                     <span role="cell" key={c} className="log-cell" title={valueText(hitField(hit, c))}>
-                      {hit.highlights[c] ? <Segments segments={hit.highlights[c]} /> : valueText(hitField(hit, c))}
+                      {hit.highlights?.[c] ? <Segments segments={hit.highlights[c]} /> : valueText(hitField(hit, c))}
                     </span>
                   ))}
                   <span role="cell" className="log-message">

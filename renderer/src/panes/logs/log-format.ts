@@ -56,7 +56,7 @@ export function describeRange(from: number, to: number): string {
 
 /** A field's value in a hit (the message field, sent once as `message`, reads back as its text). */
 export function hitField(hit: LogHit, name: string): LogScalar | undefined {
-  if (name === hit.messageField) {
+  if (name === messageFieldOf(hit)) {
     let text = '';
     for (const seg of hit.message) text += seg.text;
     return text;
@@ -67,6 +67,13 @@ export function hitField(hit: LogHit, name: string): LogScalar | undefined {
 /** Every field name of a hit, the message field included. */
 export function hitFieldNames(hit: LogHit): string[] {
   const names = Object.keys(hit.fields);
-  if (hit.messageField !== undefined) names.push(hit.messageField);
+  const m = messageFieldOf(hit);
+  if (m !== undefined) names.push(m);
   return names;
+}
+
+/** The field `message` stands for, left out of `fields` (see the contract's `messageField`), or undefined. */
+export function messageFieldOf(hit: LogHit): string | undefined {
+  if (hit.message.length === 0 || hit.messageField === null) return undefined;
+  return hit.messageField ?? 'message';
 }
