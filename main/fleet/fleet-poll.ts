@@ -29,16 +29,18 @@ export async function pollSource(
   now: number,
   signal?: AbortSignal,
 ): Promise<SourcePollResult> {
+  // Each metric's answer is reduced to one value per instance as soon as it arrives, while the slower queries are
+  // still running: only the last answer's share is left between it and the tiles.
   const [up, ...rest] = await Promise.allSettled([
     client.query(queries.up, { signal }),
-    ...FLEET_METRICS.map((m) => client.query(queries[m], { signal })),
+    ...FLEET_METRICS.map((m) => client.query(queries[m], { signal }).then(maxByInstance)),
   ]);
   if (up!.status === 'rejected') throw up.reason;
   const metrics: Partial<Record<FleetMetric, Map<string, PerInstance>>> = {};
   const queryErrors: Partial<Record<FleetQueryName, string>> = {};
   FLEET_METRICS.forEach((m, i) => {
     const r = rest[i]!;
-    if (r.status === 'fulfilled') metrics[m] = maxByInstance(r.value);
+    if (r.status === 'fulfilled') metrics[m] = r.value;
     else queryErrors[m] = errText(r);
   });
   return { tiles: buildSourceTiles({ source, up: up.value, metrics, now }, thresholds), queryErrors };
