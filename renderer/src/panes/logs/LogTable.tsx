@@ -1,17 +1,38 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { ClippedText, clipForDisplay } from '../../components/ClippedText';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
 import { hitField, hitFieldNames, levelClass, messageFieldOf, localTime, utcTitle, valueText } from './log-format';
 
 export const ROW_HEIGHT = 30;
 
-export function Segments({ segments }: { segments: LogSegment[] }) {
+/** Highlighted text as text; past `limit` characters the rest is cut for display (a 1 MB line must not freeze the table). */
+export function Segments({ segments, limit = Infinity }: { segments: LogSegment[]; limit?: number }) {
+  const shown: LogSegment[] = [];
+  let left = limit;
+  let hidden = 0;
+  for (const s of segments) {
+    if (left <= 0) hidden += s.text.length;
+    else if (s.text.length <= left) {
+      shown.push(s);
+      left -= s.text.length;
+    } else {
+      shown.push({ ...s, text: s.text.slice(0, left) });
+      hidden += s.text.length - left;
+      left = 0;
+    }
+  }
   return (
     <>
-      {segments.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {shown.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {hidden > 0 && <span className="clip-note">… {hidden.toLocaleString('en-US')} more characters</span>}
     </>
   );
 }
+
+/** Longest message shown in a table row; the expanded document shows up to DOC_MESSAGE_LIMIT. */
+export const ROW_MESSAGE_LIMIT = 2000;
+export const DOC_MESSAGE_LIMIT = 20_000;
 
 interface DocProps {
   hit: LogHit;
@@ -50,17 +71,17 @@ export function LogDocument({ hit, onFilter, onToggleColumn, columns, onSurround
               <dt>{name}</dt>
               <dd>
                 <span className="log-doc-actions-inline">
-                  <button type="button" className="icon-btn" aria-label={`Filter for ${name}: ${valueText(v)}`} title="Filter for this value" onClick={() => onFilter({ field: name, value: v, negate: false })}>
+                  <button type="button" className="icon-btn" aria-label={`Filter for ${name}: ${clipForDisplay(valueText(v), 200).shown}`} title="Filter for this value" onClick={() => onFilter({ field: name, value: v, negate: false })}>
                     +
                   </button>
-                  <button type="button" className="icon-btn" aria-label={`Filter out ${name}: ${valueText(v)}`} title="Filter out this value" onClick={() => onFilter({ field: name, value: v, negate: true })}>
+                  <button type="button" className="icon-btn" aria-label={`Filter out ${name}: ${clipForDisplay(valueText(v), 200).shown}`} title="Filter out this value" onClick={() => onFilter({ field: name, value: v, negate: true })}>
                     −
                   </button>
                   <button type="button" className="icon-btn" aria-pressed={columns.includes(name)} aria-label={`Toggle column ${name}`} title="Show as a column" onClick={() => onToggleColumn(name)}>
                     ▥
                   </button>
                 </span>
-                <span className="log-doc-value">{hl ? <Segments segments={hl} /> : valueText(v)}</span>
+                <span className="log-doc-value">{hl ? <Segments segments={hl} limit={DOC_MESSAGE_LIMIT} /> : <ClippedText text={valueText(v)} limit={DOC_MESSAGE_LIMIT} />}</span>
               </dd>
             </div>
           );
@@ -158,11 +179,11 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, onNearEnd,
                   </span>
                   {columns.map((c) => (
                     <span role="cell" key={c} className="log-cell" title={valueText(hitField(hit, c))}>
-                      {hit.highlights?.[c] ? <Segments segments={hit.highlights[c]} /> : valueText(hitField(hit, c))}
+                      {hit.highlights?.[c] ? <Segments segments={hit.highlights[c]} limit={300} /> : clipForDisplay(valueText(hitField(hit, c)), 300).shown}
                     </span>
                   ))}
                   <span role="cell" className="log-message">
-                    <Segments segments={hit.message} />
+                    <Segments segments={hit.message} limit={ROW_MESSAGE_LIMIT} />
                   </span>
                 </div>
                 {open && <LogDocument hit={hit} columns={columns} {...docProps} />}

@@ -5,7 +5,7 @@ import { useLogsStore, QUICK_RANGES, MAX_LOADED } from '../../store/logs-store';
 import { useUiStore } from '../../store/ui-store';
 import { useCoreStore } from '../../store/core-store';
 import { LogHistogram } from './LogHistogram';
-import { LogTable, Segments } from './LogTable';
+import { LogTable, ROW_MESSAGE_LIMIT, Segments } from './LogTable';
 import { FieldSidebar } from './FieldSidebar';
 import { describeRange, formatCount, fromLocalInput, levelClass, localTime, toLocalInput, utcTitle, valueText } from './log-format';
 import type { LogHit } from '../../../../preload/contract';
@@ -183,7 +183,7 @@ function Surrounding() {
       <span className="log-level">{h.level}</span>
       <span className="log-cell">{valueText(h.fields.service)}</span>
       <span className="log-message">
-        <Segments segments={h.message} />
+        <Segments segments={h.message} limit={ROW_MESSAGE_LIMIT} />
       </span>
     </li>
   );
