@@ -124,13 +124,15 @@ describe('Prometheus with real and synthetic exporters', () => {
       assert.ok(r.labels?.team && r.labels.service, `${r.name} has team and service`);
       assert.ok(r.annotations?.summary && r.annotations.description && r.annotations.runbook_url, `${r.name} has annotations`);
     }
-    const pending = await waitUntil('pending alerts of a long-`for` rule', async () => {
-      const alerts = await promClient.ruleAlerts();
-      const list = alerts.filter((a) => a.state === 'pending' && a.labels.alertname === 'HighCapacityUsage');
-      return list.length > 0 ? list : undefined;
-    });
     const hot = fleet.anomalies.memoryCritical.filter((i) => i !== DOWN);
     assert.ok(hot.length > 0);
+    // Each synthetic host is its own scrape target, first scraped at its own moment: wait for all of them.
+    let pending: Awaited<ReturnType<typeof promClient.ruleAlerts>> = [];
+    await waitUntil('pending HighCapacityUsage for every memory-critical host', async () => {
+      const alerts = await promClient.ruleAlerts();
+      pending = alerts.filter((a) => a.state === 'pending' && a.labels.alertname === 'HighCapacityUsage');
+      return hot.every((i) => pending.some((a) => a.labels.instance === i));
+    }).catch(() => undefined);
     assert.ok(
       hot.every((i) => pending.some((a) => a.labels.instance === i)),
       `pending HighCapacityUsage for ${hot.join(', ')}; got ${pending.map((a) => a.labels.instance).join(', ')}`,
