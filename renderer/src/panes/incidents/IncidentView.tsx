@@ -1,25 +1,16 @@
 import { useState } from 'react';
+import { saveFile } from '../../components/save-file';
 import type { IncidentDetail, IncidentSeverity, IncidentStatus, Message } from '../../../../preload/contract';
 import { SEVERITIES, STATUSES } from '../../../../preload/contract';
 import { getBridge } from '../../bridge';
 import { useNow } from '../../components/use-now';
 import { useIncidentsStore } from '../../store/incidents-store';
 import { Composer } from './Composer';
+import { IncidentFacts } from './IncidentFacts';
 import { EvidenceList } from './EvidenceList';
 import { Timeline } from './Timeline';
 import { SEVERITY_LABEL, STATUS_LABEL, errorText, fmtDuration, fmtLocal, fmtUtc, sevClass } from './format';
 
-function download(fileName: string, mimeType: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: `${mimeType};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function Timers({ detail, now }: { detail: IncidentDetail; now: number }) {
   const inc = detail.incident;
@@ -148,7 +139,7 @@ export function IncidentView({ detail }: { detail: IncidentDetail }) {
   const doExport = async (format: 'json' | 'html') => {
     try {
       const f = await getBridge().invoke('incidents.export', { id: inc.id, format });
-      download(f.fileName, f.mimeType, f.content);
+      saveFile(f);
       setExported(`Saved ${f.fileName}`);
       setError(null);
     } catch (err) {
@@ -209,32 +200,7 @@ export function IncidentView({ detail }: { detail: IncidentDetail }) {
           </div>
         )}
         <Timers detail={detail} now={now} />
-        <dl className="inc-facts">
-          <div>
-            <dt>Impact</dt>
-            <dd>{inc.impact || <span className="muted">not described yet</span>}</dd>
-          </div>
-          <div>
-            <dt>Services</dt>
-            <dd>{inc.services.join(', ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>Instances</dt>
-            <dd className="mono">{inc.instances.join(', ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>Alerts</dt>
-            <dd>
-              {inc.linkedAlerts.length === 0
-                ? '—'
-                : inc.linkedAlerts.map((a) => (
-                    <span key={a.fingerprint} className={`inc-alert-chip${a.firing ? ' firing' : ''}`}>
-                      {a.firing ? '●' : '✓'} {a.snapshot.labels.alertname ?? a.fingerprint} {a.snapshot.labels.instance ?? ''}
-                    </span>
-                  ))}
-            </dd>
-          </div>
-        </dl>
+        <IncidentFacts incident={inc} live />
       </header>
       <div className="inc-columns">
         <div className="inc-col-main">

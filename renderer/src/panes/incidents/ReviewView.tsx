@@ -1,5 +1,6 @@
 import type { ImportedIncidentReview } from '../../../../preload/contract';
 import { EvidenceList } from './EvidenceList';
+import { IncidentFacts } from './IncidentFacts';
 import { Messages } from './IncidentView';
 import { Timeline } from './Timeline';
 import { SEVERITY_LABEL, STATUS_LABEL, fmtDuration, fmtLocal, fmtUtc, sevClass } from './format';
@@ -27,24 +28,7 @@ export function ReviewView({ review, onClose }: { review: ImportedIncidentReview
           {inc.id} · {inc.environment} · commander {inc.commander} · declared {fmtUtc(inc.declaredAt)} ({fmtLocal(inc.declaredAt)} local)
           {inc.resolvedAt ? ` · resolved after ${fmtDuration(inc.resolvedAt - inc.declaredAt)}` : ''} · escalation level {inc.escalationLevel}
         </div>
-        <dl className="inc-facts">
-          <div>
-            <dt>Impact</dt>
-            <dd>{inc.impact || '—'}</dd>
-          </div>
-          <div>
-            <dt>Services</dt>
-            <dd>{inc.services.join(', ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>Instances</dt>
-            <dd className="mono">{inc.instances.join(', ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>Alerts</dt>
-            <dd>{inc.linkedAlerts.map((a) => `${a.snapshot.labels.alertname ?? a.fingerprint} ${a.snapshot.labels.instance ?? ''}`.trim()).join(', ') || '—'}</dd>
-          </div>
-        </dl>
+        <IncidentFacts incident={inc} live={false} />
       </header>
       <div className="inc-columns">
         <div className="inc-col-main">

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { saveFile } from '../../components/save-file';
 import { attachToIncident } from '../../store/incident-draft-store';
 import { logLinesEvidence } from '../../store/evidence-builders';
 import { useLogsStore, QUICK_RANGES, MAX_LOADED } from '../../store/logs-store';
@@ -11,17 +12,6 @@ import { describeRange, formatCount, fromLocalInput, levelClass, localTime, toLo
 import type { LogHit } from '../../../../preload/contract';
 import './logs.css';
 
-function download(fileName: string, content: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: `${mimeType};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function TimeRange() {
   const range = useLogsStore((s) => s.range);
@@ -259,7 +249,7 @@ export function LogsPane() {
 
   const exportAs = async (format: 'ndjson' | 'csv') => {
     const r = await st.exportResults(format);
-    if (r) download(r.fileName, r.content, r.mimeType);
+    if (r) saveFile(r);
   };
 
   const total = st.total;

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { saveFile } from '../../components/save-file';
 import { getBridge } from '../../bridge';
 import { useCoreStore, type ThemeChoice } from '../../store/core-store';
 import { useNotifyStore } from '../../store/notify-store';
@@ -91,12 +92,7 @@ export function SettingsDialog() {
     setMessage(null);
     try {
       const { text, fileName } = await getBridge().invoke('settings.export', {});
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveFile({ fileName, mimeType: 'application/json', content: text });
       setMessage({ kind: 'ok', text: `Exported ${fileName} (no secrets: passwords and tokens are replaced by their secretRef).` });
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
