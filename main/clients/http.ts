@@ -75,8 +75,14 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
 
   async function send(req: HttpRequest): Promise<HttpResponse> {
     const timeoutMs = req.timeoutMs ?? timeoutDefault;
-    const timeoutSignal = AbortSignal.timeout(timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
+    // A plain timer and controller, strongly held until the request settles: on Node 20 a signal from
+    // AbortSignal.timeout() combined with AbortSignal.any() can be garbage-collected before it fires,
+    // leaving a request to a silent server hanging far past its timeout.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const onCancel = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) onCancel();
+    else req.signal?.addEventListener('abort', onCancel, { once: true });
     const started = performance.now();
     const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
     try {
@@ -84,7 +90,7 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
         method: req.method ?? 'GET',
         headers: body === undefined ? headers : { ...headers, 'content-type': req.contentType ?? 'application/json' },
         body,
-        signal,
+        signal: controller.signal,
         dispatcher,
       });
       // Always consume the body so the connection goes back to the pool.
@@ -92,6 +98,9 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
       return { status: res.statusCode, text, bytes: Buffer.byteLength(text), latencyMs: performance.now() - started };
     } catch (err) {
       throw toSourceError(err, timeoutMs, req.signal);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCancel);
     }
   }
 
