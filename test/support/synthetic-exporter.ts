@@ -17,6 +17,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 as prng } from './es-test-server/generate-logs';
 
 export interface SyntheticExporterOptions {
   instances: number;
@@ -108,17 +109,6 @@ interface InstanceState {
 
 const GiB = 1024 ** 3;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled(n: number, rnd: () => number): number[] {
   const a = Array.from({ length: n }, (_, i) => i);

@@ -1,4 +1,16 @@
 import type { Incident } from '../../../../preload/contract';
+import { SEVERITY_LABEL, STATUS_LABEL, sevClass } from './format';
+
+/** Severity, title and status of an incident, live or reviewed. */
+export function IncidentTitleRow({ incident: inc }: { incident: Incident }) {
+  return (
+    <div className="inc-title-row">
+      <span className={`inc-sev sev-${sevClass(inc.severity)}`}>{SEVERITY_LABEL[inc.severity]}</span>
+      <h2 className="inc-title">{inc.title}</h2>
+      <span className={`inc-status st-${inc.status}`}>{STATUS_LABEL[inc.status]}</span>
+    </div>
+  );
+}
 
 /** Impact, services, instances and alerts of an incident; live ones show which alerts still fire. */
 export function IncidentFacts({ incident: inc, live }: { incident: Incident; live: boolean }) {

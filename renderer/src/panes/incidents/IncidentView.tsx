@@ -6,10 +6,10 @@ import { getBridge } from '../../bridge';
 import { useNow } from '../../components/use-now';
 import { useIncidentsStore } from '../../store/incidents-store';
 import { Composer } from './Composer';
-import { IncidentFacts } from './IncidentFacts';
+import { IncidentFacts, IncidentTitleRow } from './IncidentFacts';
 import { EvidenceList } from './EvidenceList';
 import { Timeline } from './Timeline';
-import { SEVERITY_LABEL, STATUS_LABEL, errorText, fmtDuration, fmtLocal, fmtUtc, sevClass } from './format';
+import { SEVERITY_LABEL, STATUS_LABEL, errorText, fmtDuration, fmtLocal, fmtUtc } from './format';
 
 
 export function Timers({ detail, now }: { detail: IncidentDetail; now: number }) {
@@ -149,11 +149,7 @@ export function IncidentView({ detail }: { detail: IncidentDetail }) {
   return (
     <article className="inc-view" aria-label={`Incident ${inc.title}`}>
       <header className="inc-head">
-        <div className="inc-title-row">
-          <span className={`inc-sev sev-${sevClass(inc.severity)}`}>{SEVERITY_LABEL[inc.severity]}</span>
-          <h2 className="inc-title">{inc.title}</h2>
-          <span className={`inc-status st-${inc.status}`}>{STATUS_LABEL[inc.status]}</span>
-        </div>
+        <IncidentTitleRow incident={inc} />
         <div className="muted small mono">
           {inc.id} · {inc.environment} · commander {inc.commander}
           {inc.commsLead ? ` · comms ${inc.commsLead}` : ''}

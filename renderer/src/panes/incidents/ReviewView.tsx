@@ -1,9 +1,9 @@
 import type { ImportedIncidentReview } from '../../../../preload/contract';
 import { EvidenceList } from './EvidenceList';
-import { IncidentFacts } from './IncidentFacts';
+import { IncidentFacts, IncidentTitleRow } from './IncidentFacts';
 import { Messages } from './IncidentView';
 import { Timeline } from './Timeline';
-import { SEVERITY_LABEL, STATUS_LABEL, fmtDuration, fmtLocal, fmtUtc, sevClass } from './format';
+import { fmtDuration, fmtLocal, fmtUtc } from './format';
 
 /** An exported incident, read-only: no request changes anything, nothing needs a backend. */
 export function ReviewView({ review, onClose }: { review: ImportedIncidentReview; onClose: () => void }) {
@@ -19,11 +19,7 @@ export function ReviewView({ review, onClose }: { review: ImportedIncidentReview
         </button>
       </div>
       <header className="inc-head">
-        <div className="inc-title-row">
-          <span className={`inc-sev sev-${sevClass(inc.severity)}`}>{SEVERITY_LABEL[inc.severity]}</span>
-          <h2 className="inc-title">{inc.title}</h2>
-          <span className={`inc-status st-${inc.status}`}>{STATUS_LABEL[inc.status]}</span>
-        </div>
+        <IncidentTitleRow incident={inc} />
         <div className="muted small mono">
           {inc.id} · {inc.environment} · commander {inc.commander} · declared {fmtUtc(inc.declaredAt)} ({fmtLocal(inc.declaredAt)} local)
           {inc.resolvedAt ? ` · resolved after ${fmtDuration(inc.resolvedAt - inc.declaredAt)}` : ''} · escalation level {inc.escalationLevel}
