@@ -18,6 +18,18 @@ export interface PollerHandle {
   poller: Poller;
   /** Alert polling goes on while the window is hidden; everything else pauses. */
   keepWhileHidden: boolean;
+  /** Started only after the first round of the other pollers (AddPollerOptions.afterFirstRound). */
+  afterFirstRound: boolean;
+  intervalMs: number;
+}
+
+export interface AddPollerOptions {
+  /**
+   * A secondary poll: its first run waits until every poller registered without this option has finished its
+   * first run (or one `intervalMs` has passed), so that a heavy side query (e.g. Prometheus' rules and pending
+   * alerts) does not compete with the first tiles and alerts on the same server after a switch.
+   */
+  afterFirstRound?: boolean;
 }
 
 /** Everything live for the selected environment: clients, health, pollers. Torn down on switch. */
@@ -27,6 +39,8 @@ export class EnvironmentRuntime {
   readonly extraHealth: HealthTracker[] = [];
   private readonly pollers: PollerHandle[] = [];
   private readonly disposers: (() => void | Promise<void>)[] = [];
+  /** First run (settled either way) of each poller registered without afterFirstRound. */
+  private readonly firstRuns: Promise<void>[] = [];
   private started = false;
 
   constructor(
@@ -58,17 +72,38 @@ export class EnvironmentRuntime {
     this.extraHealth.push(tracker);
   }
 
-  addPoller(task: PollTask, intervalMs: number, keepWhileHidden = false): Poller {
+  addPoller(task: PollTask, intervalMs: number, keepWhileHidden = false, options: AddPollerOptions = {}): Poller {
+    let firstDone!: () => void;
+    const firstRun = new Promise<void>((r) => (firstDone = r));
     const poller = new Poller(async (signal) => {
       try {
         await task(signal);
       } finally {
+        firstDone();
         this.onHealthChange();
       }
     }, { intervalMs });
-    this.pollers.push({ poller, keepWhileHidden });
-    if (this.started) poller.start();
+    const handle: PollerHandle = { poller, keepWhileHidden, afterFirstRound: options.afterFirstRound === true, intervalMs };
+    if (!handle.afterFirstRound) this.firstRuns.push(firstRun);
+    this.pollers.push(handle);
+    if (this.started) this.startPoller(handle);
     return poller;
+  }
+
+  private startPoller(p: PollerHandle): void {
+    if (!p.afterFirstRound) {
+      p.poller.start();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((r) => {
+      timer = setTimeout(r, p.intervalMs);
+      timer.unref?.();
+    });
+    void Promise.race([Promise.all(this.firstRuns), cap]).then(() => {
+      clearTimeout(timer);
+      if (this.started) p.poller.start();
+    });
   }
 
   onDispose(fn: () => void | Promise<void>): void {
@@ -77,7 +112,7 @@ export class EnvironmentRuntime {
 
   start(): void {
     this.started = true;
-    for (const p of this.pollers) p.poller.start();
+    for (const p of this.pollers) this.startPoller(p);
   }
 
   setVisible(visible: boolean): void {

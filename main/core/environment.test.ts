@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../config/load';
+import { EnvironmentRuntime } from './environment';
+
+function runtime(): EnvironmentRuntime {
+  const config = parseConfig(JSON.stringify({ environments: [{ name: 'a' }] }));
+  return new EnvironmentRuntime(config.environments[0]!, config, () => '', () => undefined);
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+test('a poller registered afterFirstRound starts once every other poller has answered once', async () => {
+  const rt = runtime();
+  const order: string[] = [];
+  let releaseFirst!: () => void;
+  const firstGate = new Promise<void>((r) => (releaseFirst = r));
+  rt.addPoller(async () => {
+    order.push('tiles:start');
+    await firstGate;
+    order.push('tiles:done');
+  }, 60_000);
+  rt.addPoller(async () => {
+    order.push('other');
+    throw new Error('a failed first run counts as answered');
+  }, 60_000);
+  rt.addPoller(async () => {
+    order.push('pending');
+  }, 60_000, false, { afterFirstRound: true });
+  rt.start();
+  await tick(20);
+  assert.deepEqual(order, ['tiles:start', 'other'], 'the secondary poll waits while the first poll is under way');
+  releaseFirst();
+  await tick(20);
+  assert.deepEqual(order, ['tiles:start', 'other', 'tiles:done', 'pending']);
+  await rt.stop();
+});
+
+test('afterFirstRound waits at most one of its own intervals, and never starts on a stopped runtime', async () => {
+  const rt = runtime();
+  const ran: string[] = [];
+  rt.addPoller(() => new Promise<void>(() => undefined), 60_000);
+  rt.addPoller(async () => {
+    ran.push('pending');
+  }, 250, false, { afterFirstRound: true });
+  rt.start();
+  await tick(50);
+  assert.deepEqual(ran, []);
+  await tick(400);
+  assert.deepEqual(ran, ['pending'], 'a first poll that never answers does not hold the secondary one back for ever');
+  await rt.stop();
+
+  const stopped = runtime();
+  const late: string[] = [];
+  let done!: () => void;
+  const gate = new Promise<void>((r) => (done = r));
+  stopped.addPoller(() => gate, 60_000);
+  stopped.addPoller(async () => {
+    late.push('after stop');
+  }, 60_000, false, { afterFirstRound: true });
+  stopped.start();
+  await tick(10);
+  await stopped.stop();
+  done();
+  await tick(20);
+  assert.deepEqual(late, [], 'the secondary poller of a stopped runtime does not start');
+});
