@@ -14,7 +14,7 @@ import type { Poller } from '../core/poller';
 import type { AlertmanagerClient, GettableAlert, GettableSilence, PostableSilence } from '../clients/alertmanager';
 import { SourceError } from '../clients/source-error';
 import { ConsoleError } from '../core/errors';
-import { diffAlerts, mergeAlerts } from './alert-merge';
+import { diffAlerts, mergeAlerts, reuseUnchanged } from './alert-merge';
 import { compareAlerts, severityRank } from './alert-order';
 import { regexProblem } from './alert-filter';
 import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
@@ -55,6 +55,8 @@ export class AlertsFeature implements Feature {
   private peers = new Map<string, string[] | null>();
   private pending: PendingAlertsState = { environment: null, alerts: [], errors: [], updatedAt: null };
   private alertPoller: Poller | null = null;
+  /** Each Alertmanager's alerts as last parsed: an unchanged alert in the next answer is this same object. */
+  private parsedBySource = new Map<string, Map<string, GettableAlert>>();
 
   constructor(private readonly core: ConsoleCore) {
     core.provideSnapshot('alerts.update', (): AlertsUpdate => ({ kind: 'snapshot', seq: this.seq, environment: this.environment, alerts: [...this.alerts.values()] }));
@@ -107,6 +109,7 @@ export class AlertsFeature implements Feature {
     this.silencesKey = '';
     this.peers = new Map();
     this.alertPoller = null;
+    this.parsedBySource = new Map();
     this.seq += 1;
     this.core.emit('alerts.update', { kind: 'snapshot', seq: this.seq, environment: this.environment, alerts: [] });
     this.core.emit('alerts.silences', this.silencesState());
@@ -130,9 +133,12 @@ export class AlertsFeature implements Feature {
           runtime.alertmanager.map(async (source) => {
             const started = performance.now();
             try {
-              const [alerts, silences] = await Promise.all([source.client.alerts({ signal }), source.client.silences({ signal })]);
+              const known = this.parsedBySource.get(source.name) ?? new Map<string, GettableAlert>();
+              const intern = (a: GettableAlert): GettableAlert => reuseUnchanged(known.get(a.fingerprint), a);
+              const [alerts, silences] = await Promise.all([source.client.alerts({ signal, intern }), source.client.silences({ signal })]);
               source.health.recordSuccess(performance.now() - started);
               lastGood.set(source.name, alerts);
+              this.parsedBySource.set(source.name, new Map(alerts.map((a) => [a.fingerprint, a])));
               lastSilences.set(source.name, silences);
             } catch (err) {
               source.health.recordFailure(err);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { HttpClient } from './http';
 import { isPlainObject, isStringArray, isStringRecord, parseFast, parseWith } from './parse';
+import { SourceError } from './source-error';
+import { formatZodError } from '../core/validation';
 
 const labelSet = z.record(z.string(), z.string());
 export const gettableAlertSchema = z.object({
@@ -70,11 +72,22 @@ export interface PostableAlert {
 }
 
 const gettableAlertsSchema = z.array(gettableAlertSchema);
+const WHAT = 'Alertmanager alerts answer';
 
 export function parseAlerts(raw: unknown): GettableAlert[] {
   // 50,000 alerts through zod cost 0.2–0.4 s and a full copy; the common well-formed answer is checked by
   // hand (same output), and zod runs only when that check fails, to name the field that is wrong.
-  return parseFast(fastAlerts, gettableAlertsSchema, raw, 'Alertmanager alerts answer');
+  return parseFast(fastAlerts, gettableAlertsSchema, raw, WHAT);
+}
+
+/** One element of the alert list (the `index`-th), validated; a bad one is a 'parse' error naming `[index].field`. */
+export function parseAlertAt(raw: unknown, index: number): GettableAlert {
+  const quick = fastAlert(raw);
+  if (quick) return quick;
+  const res = gettableAlertSchema.safeParse(raw);
+  if (res.success) return res.data;
+  const issues = res.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] }));
+  throw new SourceError('parse', `unexpected ${WHAT}: ${formatZodError(new z.ZodError(issues), 3)}`);
 }
 
 const ALERT_STATES = new Set(['unprocessed', 'active', 'suppressed']);
@@ -86,41 +99,48 @@ function fastAlerts(raw: unknown): GettableAlert[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   const out: GettableAlert[] = new Array<GettableAlert>(raw.length);
   for (let i = 0; i < raw.length; i++) {
-    const a: unknown = raw[i];
-    if (!isPlainObject(a)) return undefined;
-    const { labels, annotations, receivers, fingerprint, startsAt, updatedAt, endsAt, generatorURL, status } = a;
-    if (!isStringRecord(labels) || !(annotations === undefined || isStringRecord(annotations))) return undefined;
-    if (typeof fingerprint !== 'string' || fingerprint.length === 0 || typeof startsAt !== 'string') return undefined;
-    if (!optString(updatedAt) || !optString(endsAt) || !optString(generatorURL)) return undefined;
-    if (!isPlainObject(status) || typeof status.state !== 'string' || !ALERT_STATES.has(status.state)) return undefined;
-    const { silencedBy, inhibitedBy, mutedBy } = status;
-    if (!listOrNull(silencedBy) || !listOrNull(inhibitedBy) || !listOrNull(mutedBy)) return undefined;
-    let recv: { name: string }[] = [];
-    if (receivers !== undefined) {
-      if (!Array.isArray(receivers)) return undefined;
-      recv = new Array<{ name: string }>(receivers.length);
-      for (let j = 0; j < receivers.length; j++) {
-        const r: unknown = receivers[j];
-        if (!isPlainObject(r) || typeof r.name !== 'string') return undefined;
-        recv[j] = { name: r.name };
-      }
-    }
-    const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy ?? [], inhibitedBy: inhibitedBy ?? [] };
-    if ('mutedBy' in status) st.mutedBy = mutedBy;
-    out[i] = {
-      labels,
-      annotations: annotations ?? {},
-      receivers: recv,
-      fingerprint,
-      startsAt,
-      updatedAt: updatedAt ?? '',
-      endsAt: endsAt ?? '',
-      generatorURL: generatorURL ?? '',
-      status: st,
-    };
+    const a = fastAlert(raw[i]);
+    if (!a) return undefined;
+    out[i] = a;
   }
   return out;
 }
+
+/** The schema's output for one well-formed alert, or undefined (then the schema decides). */
+function fastAlert(a: unknown): GettableAlert | undefined {
+  if (!isPlainObject(a)) return undefined;
+  const { labels, annotations, receivers, fingerprint, startsAt, updatedAt, endsAt, generatorURL, status } = a;
+  if (!isStringRecord(labels) || !(annotations === undefined || isStringRecord(annotations))) return undefined;
+  if (typeof fingerprint !== 'string' || fingerprint.length === 0 || typeof startsAt !== 'string') return undefined;
+  if (!optString(updatedAt) || !optString(endsAt) || !optString(generatorURL)) return undefined;
+  if (!isPlainObject(status) || typeof status.state !== 'string' || !ALERT_STATES.has(status.state)) return undefined;
+  const { silencedBy, inhibitedBy, mutedBy } = status;
+  if (!listOrNull(silencedBy) || !listOrNull(inhibitedBy) || !listOrNull(mutedBy)) return undefined;
+  let recv: { name: string }[] = [];
+  if (receivers !== undefined) {
+    if (!Array.isArray(receivers)) return undefined;
+    recv = new Array<{ name: string }>(receivers.length);
+    for (let j = 0; j < receivers.length; j++) {
+      const r: unknown = receivers[j];
+      if (!isPlainObject(r) || typeof r.name !== 'string') return undefined;
+      recv[j] = { name: r.name };
+    }
+  }
+  const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy ?? [], inhibitedBy: inhibitedBy ?? [] };
+  if ('mutedBy' in status) st.mutedBy = mutedBy;
+  return {
+    labels,
+    annotations: annotations ?? {},
+    receivers: recv,
+    fingerprint,
+    startsAt,
+    updatedAt: updatedAt ?? '',
+    endsAt: endsAt ?? '',
+    generatorURL: generatorURL ?? '',
+    status: st,
+  };
+}
+
 export function parseSilences(raw: unknown): GettableSilence[] {
   return parseWith(z.array(gettableSilenceSchema), raw, 'Alertmanager silences answer');
 }
@@ -129,18 +149,36 @@ export function parseSilences(raw: unknown): GettableSilence[] {
 export class AlertmanagerClient {
   constructor(private readonly http: HttpClient) {}
 
-  async alerts(opts: { filter?: string[]; active?: boolean; silenced?: boolean; inhibited?: boolean; signal?: AbortSignal } = {}): Promise<GettableAlert[]> {
-    const raw = await this.http.json({
-      path: '/api/v2/alerts',
-      query: {
-        filter: opts.filter,
-        active: opts.active === undefined ? undefined : String(opts.active),
-        silenced: opts.silenced === undefined ? undefined : String(opts.silenced),
-        inhibited: opts.inhibited === undefined ? undefined : String(opts.inhibited),
+  /**
+   * The alert list, read as it streams in (Alertmanager's v2 API has no paging: at 50,000 alerts the answer
+   * is 20 MB). `intern` sees each alert as soon as it is parsed, so a caller can swap in the objects it
+   * already holds for an unchanged alert and let the fresh copy die young instead of surviving the poll.
+   */
+  async alerts(
+    opts: { filter?: string[]; active?: boolean; silenced?: boolean; inhibited?: boolean; signal?: AbortSignal; intern?: (alert: GettableAlert) => GettableAlert } = {},
+  ): Promise<GettableAlert[]> {
+    const out: GettableAlert[] = [];
+    const intern = opts.intern;
+    const end = await this.http.jsonArray(
+      {
+        path: '/api/v2/alerts',
+        query: {
+          filter: opts.filter,
+          active: opts.active === undefined ? undefined : String(opts.active),
+          silenced: opts.silenced === undefined ? undefined : String(opts.silenced),
+          inhibited: opts.inhibited === undefined ? undefined : String(opts.inhibited),
+        },
+        signal: opts.signal,
       },
-      signal: opts.signal,
-    });
-    return parseAlerts(raw);
+      (items) => {
+        for (const raw of items) {
+          const alert = parseAlertAt(raw, out.length);
+          out.push(intern ? intern(alert) : alert);
+        }
+      },
+    );
+    // Not an array at all: the schema names what it got.
+    return end.kind === 'other' ? parseAlerts(end.value) : out;
   }
 
   async postAlerts(alerts: PostableAlert[], signal?: AbortSignal): Promise<void> {

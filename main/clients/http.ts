@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { ConnectionConfig } from '../config/schema';
 import { SourceError, errorTextFromBody, toSourceError } from './source-error';
+import { JsonArraySplitter, JsonSyntaxError, type StreamEnd } from './json-array-stream';
 
 export type SecretResolver = (value: string | { secretRef: string }) => string;
 export const inlineSecrets: SecretResolver = (v) => {
@@ -35,6 +36,13 @@ export interface HttpClient {
   json<T = unknown>(req: HttpRequest): Promise<T>;
   /** Sends; any status >= 400 throws a SourceError with the server's text; the body is not parsed. */
   ok(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Sends and reads a JSON array answer as it streams in: `onItems` gets each network chunk's complete
+   * elements, parsed, in order, and the answer's text is never held whole (a 20 MB alert list costs one
+   * chunk, not 20 MB of bytes plus a 20 MB string). A status >= 400 throws as `ok` does; an answer that is
+   * not an array is parsed whole and returned as `{ kind: 'other', value }` for the caller's schema to judge.
+   */
+  jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd>;
   close(): Promise<void>;
 }
 
@@ -73,7 +81,10 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
   if (cfg.bearerToken) headers.authorization = `Bearer ${resolveSecret(cfg.bearerToken)}`;
   const timeoutDefault = cfg.timeoutMs ?? defaultTimeoutMs;
 
-  async function send(req: HttpRequest): Promise<HttpResponse> {
+  type Body = Dispatcher.ResponseData['body'];
+
+  /** One request with its timeout and cancellation; `read` consumes the body (always, so the connection goes back to the pool). */
+  async function exchange<T>(req: HttpRequest, read: (status: number, body: Body, started: number) => Promise<T>): Promise<T> {
     const timeoutMs = req.timeoutMs ?? timeoutDefault;
     // A plain timer and controller, strongly held until the request settles: on Node 20 a signal from
     // AbortSignal.timeout() combined with AbortSignal.any() can be garbage-collected before it fires,
@@ -93,9 +104,7 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
         signal: controller.signal,
         dispatcher,
       });
-      // Always consume the body so the connection goes back to the pool.
-      const text = await res.body.text();
-      return { status: res.statusCode, text, bytes: Buffer.byteLength(text), latencyMs: performance.now() - started };
+      return await read(res.statusCode, res.body, started);
     } catch (err) {
       throw toSourceError(err, timeoutMs, req.signal);
     } finally {
@@ -104,13 +113,37 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     }
   }
 
+  function send(req: HttpRequest): Promise<HttpResponse> {
+    return exchange(req, async (status, body, started) => {
+      const text = await body.text();
+      return { status, text, bytes: Buffer.byteLength(text), latencyMs: performance.now() - started };
+    });
+  }
+
+  /** The SourceError for a refused request, with the server's own text. */
+  function statusError(status: number, text: string): SourceError {
+    if (status === 401 || status === 403) return new SourceError('auth', `HTTP ${status}: ${errorTextFromBody(text) || 'unauthorized'}`, status);
+    return new SourceError('http', `HTTP ${status}: ${errorTextFromBody(text)}`, status);
+  }
+
   async function ok(req: HttpRequest): Promise<HttpResponse> {
     const res = await send(req);
-    if (res.status === 401 || res.status === 403) {
-      throw new SourceError('auth', `HTTP ${res.status}: ${errorTextFromBody(res.text) || 'unauthorized'}`, res.status);
-    }
-    if (res.status >= 400) throw new SourceError('http', `HTTP ${res.status}: ${errorTextFromBody(res.text)}`, res.status);
+    if (res.status >= 400) throw statusError(res.status, res.text);
     return res;
+  }
+
+  function jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd> {
+    return exchange(req, async (status, body) => {
+      if (status >= 400) throw statusError(status, await body.text());
+      const splitter = new JsonArraySplitter(onItems);
+      try {
+        for await (const chunk of body) splitter.push(chunk as Buffer);
+        return splitter.end();
+      } catch (err) {
+        if (err instanceof JsonSyntaxError) throw new SourceError('parse', `invalid JSON from server (${err.message}): ${err.head.replace(/\s+/g, ' ')}`, status);
+        throw err;
+      }
+    });
   }
 
   async function json<T>(req: HttpRequest): Promise<T> {
@@ -123,5 +156,5 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     }
   }
 
-  return { baseUrl: cfg.url, send, json, ok, close: () => dispatcher.close() };
+  return { baseUrl: cfg.url, send, json, ok, jsonArray, close: () => dispatcher.close() };
 }
