@@ -1,4 +1,5 @@
 import type { FleetSourceStatus, FleetSparklines, FleetState, FleetUpdate, ServerTile, TileSparkline } from '../../preload/contract';
+import { toWireTiles } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
 import { ConsoleError } from '../core/errors';
@@ -76,7 +77,7 @@ export class FleetFeature implements Feature {
 
   /** The whole state at the current seq (hello, resync). */
   snapshot(): FleetUpdate {
-    return { kind: 'snapshot', seq: this.seq, state: this.state };
+    return { kind: 'snapshot', seq: this.seq, state: { ...this.state, tiles: toWireTiles(this.state.tiles) } };
   }
 
   currentSparklines(): FleetSparklines {
@@ -182,6 +183,6 @@ export class FleetFeature implements Feature {
     const { upserted, removed } = diffTiles(this.sent, tiles);
     this.seq += 1;
     const { environment, updatedAt, summary, sources } = this.state;
-    this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted, removed, summary, sources, healthChecks });
+    this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted: toWireTiles(upserted), removed, summary, sources, healthChecks });
   }
 }

@@ -8,7 +8,7 @@ import type {
   ServerTile,
   TileState,
 } from '../../preload/contract';
-import { FLEET_METRICS } from '../../preload/contract';
+import { FLEET_METRICS, tileId } from '../../preload/contract';
 import type { VectorSample } from '../clients/prometheus';
 
 export type FleetQueryName = FleetMetric | 'up';
@@ -114,7 +114,7 @@ export function buildSourceTiles(poll: SourcePoll, thresholds: FleetThresholds):
     for (const m of FLEET_METRICS) values[m] = poll.metrics[m]?.get(instance)?.value ?? null;
     const { state, reasons } = colourTile(up, values, thresholds);
     return {
-      id: `${poll.source}|${instance}|${job}`,
+      id: tileId(poll.source, instance, job),
       instance,
       job,
       source: poll.source,
@@ -172,13 +172,16 @@ export function mergeTiles(bySource: Iterable<ServerTile[]>, firing: Map<string,
   return tiles.sort(compareWorstFirst);
 }
 
+/** One collator for every comparison (localeCompare's default order, without building one per call). */
+const textOrder = new Intl.Collator();
+
 export function compareWorstFirst(a: ServerTile, b: ServerTile): number {
   return (
     STATE_RANK[a.state] - STATE_RANK[b.state] ||
     b.alertsFiring - a.alertsFiring ||
     worstValue(b) - worstValue(a) ||
-    a.instance.localeCompare(b.instance) ||
-    a.source.localeCompare(b.source)
+    textOrder.compare(a.instance, b.instance) ||
+    textOrder.compare(a.source, b.source)
   );
 }
 

@@ -114,6 +114,41 @@ export interface FleetState {
 }
 
 /**
+ * A server tile as it travels to the renderer: what the tile shows and the renderer cannot rebuild, values
+ * rounded to what the tile shows, usual values left out (~100 bytes a tile instead of ~460). `expandTiles`
+ * turns it back into a ServerTile: `id` from source, instance and job; `up` is `state !== 'down'`;
+ * `alertsFiring` is the number of fingerprints; labels get instance and job back.
+ */
+export interface WireTile {
+  instance: string;
+  job: string;
+  state: TileState;
+  /** In FLEET_METRICS order, rounded by `roundForDisplay` (null: no series). */
+  values: (number | null)[];
+  /** Labels besides __name__, instance and job; left out when there are none. */
+  labels?: Record<string, string>;
+  /** Only on a stale tile. */
+  stale?: true;
+  /** Only on a stale tile: when its values were last read. A fresh tile's is the message's `updatedAt`. */
+  updatedAt?: number;
+  /** Left out when the disk query keeps no mountpoint. */
+  diskMount?: string;
+  /** Left out when none. */
+  reasons?: FleetMetric[];
+  /** Alerts firing for the instance, most severe first; left out when none. */
+  alertFingerprints?: string[];
+}
+
+/** The tiles of one source. */
+export interface WireTileGroup {
+  source: string;
+  tiles: WireTile[];
+}
+
+/** FleetState as sent: the tiles grouped by source, in the compact form. */
+export type FleetWireState = Omit<FleetState, 'tiles'> & { tiles: WireTileGroup[] };
+
+/**
  * The fleet as the renderer builds it: a whole snapshot (hello, environment switch, `fleet.snapshot`), then
  * diffs in `seq` order. A diff carries the tiles that changed visibly since the last one sent (values
  * compared at display precision: 0.1 % for CPU/memory/disk, 0.01 for load, 3 digits for network rates;
@@ -121,18 +156,89 @@ export interface FleetState {
  * (summary, sources, health checks). A renderer that sees a gap in `seq` asks for `fleet.snapshot`.
  */
 export type FleetUpdate =
-  | { kind: 'snapshot'; seq: number; state: FleetState }
+  | { kind: 'snapshot'; seq: number; state: FleetWireState }
   | {
       kind: 'diff';
       seq: number;
       environment: string | null;
       updatedAt: number | null;
-      upserted: ServerTile[];
+      upserted: WireTileGroup[];
       removed: string[];
       summary: FleetSummary;
       sources: FleetSourceStatus[];
       healthChecks: HealthCheckTile[];
     };
+
+/** `${source}|${instance}|${job}`: a tile's id, built the same way by the core and the renderer. */
+export const tileId = (source: string, instance: string, job: string): string => `${source}|${instance}|${job}`;
+
+/** A value as precise as the tile shows it: 0.1 for CPU/memory/disk %, 0.01 for load, 3 digits for rates. */
+export function roundForDisplay(metric: FleetMetric, v: number | null): number | null {
+  if (v === null || !Number.isFinite(v)) return null;
+  if (metric === 'cpu' || metric === 'memory' || metric === 'disk') return Math.round(v * 10) / 10;
+  if (metric === 'load1') return Math.round(v * 100) / 100;
+  return Number(v.toPrecision(3));
+}
+
+function wireTile(t: ServerTile): WireTile {
+  const w: WireTile = { instance: t.instance, job: t.job, state: t.state, values: FLEET_METRICS.map((m) => roundForDisplay(m, t.values[m])) };
+  let labels: Record<string, string> | undefined;
+  for (const k in t.labels) {
+    if (k === '__name__' || (k === 'instance' && t.labels[k] === t.instance) || (k === 'job' && t.labels[k] === t.job)) continue;
+    (labels ??= {})[k] = t.labels[k]!;
+  }
+  if (labels) w.labels = labels;
+  if (t.stale) {
+    w.stale = true;
+    w.updatedAt = t.updatedAt;
+  }
+  if (t.diskMount !== null) w.diskMount = t.diskMount;
+  if (t.reasons.length) w.reasons = t.reasons;
+  if (t.alertFingerprints.length) w.alertFingerprints = t.alertFingerprints;
+  return w;
+}
+
+/** Tiles in the compact form, grouped by source (in order of first appearance; each group keeps the tiles' order). */
+export function toWireTiles(tiles: readonly ServerTile[]): WireTileGroup[] {
+  const groups: WireTileGroup[] = [];
+  let last: WireTileGroup | undefined;
+  for (const t of tiles) {
+    if (!last || last.source !== t.source) last = groups.find((g) => g.source === t.source);
+    if (!last) groups.push((last = { source: t.source, tiles: [] }));
+    last.tiles.push(wireTile(t));
+  }
+  return groups;
+}
+
+/** The renderer's side of `toWireTiles`; a fresh tile's `updatedAt` is the message's. */
+export function expandTiles(groups: readonly WireTileGroup[], updatedAt: number | null): ServerTile[] {
+  const out: ServerTile[] = [];
+  for (const { source, tiles } of groups) {
+    for (const w of tiles) {
+      const v = w.values;
+      const labels: Record<string, string> = { ...w.labels, instance: w.instance };
+      if (w.job !== '') labels.job = w.job;
+      const fps = w.alertFingerprints ?? [];
+      out.push({
+        id: tileId(source, w.instance, w.job),
+        instance: w.instance,
+        job: w.job,
+        source,
+        up: w.state !== 'down',
+        state: w.state,
+        labels,
+        updatedAt: w.updatedAt ?? updatedAt ?? 0,
+        stale: w.stale === true,
+        values: { cpu: v[0] ?? null, memory: v[1] ?? null, disk: v[2] ?? null, netRx: v[3] ?? null, netTx: v[4] ?? null, load1: v[5] ?? null },
+        diskMount: w.diskMount ?? null,
+        reasons: w.reasons ?? [],
+        alertsFiring: fps.length,
+        alertFingerprints: fps,
+      });
+    }
+  }
+  return out;
+}
 
 export interface FleetHistorySeries {
   metric: FleetMetric;

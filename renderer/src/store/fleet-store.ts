@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { FleetSparklines, FleetState, FleetUpdate, ServerTile, TileState } from '../../../preload/contract';
+import { expandTiles } from '../../../preload/contract';
 import { getBridge } from '../bridge';
 import { onTopic } from './event-router';
 
@@ -55,7 +56,8 @@ export const useFleetStore = create<FleetStore>((set) => ({
  */
 export function applyFleetUpdate(state: Pick<FleetData, 'seq' | 'environment' | 'byId' | 'tiles'>, update: FleetUpdate): Partial<FleetData> | 'resync' {
   if (update.kind === 'snapshot') {
-    return { ...update.state, seq: update.seq, byId: new Map(update.state.tiles.map((t) => [t.id, t])) };
+    const tiles = expandTiles(update.state.tiles, update.state.updatedAt);
+    return { ...update.state, tiles, seq: update.seq, byId: new Map(tiles.map((t) => [t.id, t])) };
   }
   if (update.seq <= state.seq) return {};
   if (update.seq !== state.seq + 1 || update.environment !== state.environment) return 'resync';
@@ -63,7 +65,7 @@ export function applyFleetUpdate(state: Pick<FleetData, 'seq' | 'environment' | 
   if (update.upserted.length === 0 && update.removed.length === 0) return { seq, updatedAt, summary, sources, healthChecks };
   const byId = new Map(state.byId);
   for (const id of update.removed) byId.delete(id);
-  for (const t of update.upserted) byId.set(t.id, t);
+  for (const t of expandTiles(update.upserted, updatedAt)) byId.set(t.id, t);
   return { seq, updatedAt, summary, sources, healthChecks, byId, tiles: [...byId.values()] };
 }
 

@@ -1,11 +1,23 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import { useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import type { FleetThresholds, TileSparkline } from '../../../../preload/contract';
 import { ServerTileButton } from './ServerTileButton';
 import { STATES, TILE_GAP, columnsFor, layoutRows, moveFocus, type GridRow, type TileGroup } from './fleet-view';
 
 const HEADER_HEIGHT = 34;
 const ROW_HEIGHT = 150;
+
+/**
+ * Row heights from the ResizeObserver only (after layout, before paint). The library's default also reads
+ * offsetHeight when a row mounts, which forced a synchronous layout of the whole grid on every first render;
+ * a new row starts at its estimate (or its last measured size) instead.
+ */
+function measureRow(el: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, Element>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  const index = instance.indexFromElement(el);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
+}
 
 interface Props {
   groups: TileGroup[];
@@ -34,6 +46,8 @@ export function FleetTileGrid({ groups, groupBy, sparklines, thresholds, now, sh
       // A hidden pane (display: none) measures 0: keep the last width.
       if (w > 0) setWidth(w);
     };
+    // One synchronous read when the grid mounts (the pane mounts it before the first tiles arrive, so that read
+    // costs nothing then); afterwards only the ResizeObserver, which never forces a layout.
     measure(el.clientWidth);
     const ro = new ResizeObserver((entries) => {
       for (const e of entries) measure(e.contentRect.width);
@@ -53,6 +67,7 @@ export function FleetTileGrid({ groups, groupBy, sparklines, thresholds, now, sh
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: 6,
     initialRect: { width: 1000, height: 800 },
+    measureElement: measureRow,
   });
 
   const focusTile = useCallback(

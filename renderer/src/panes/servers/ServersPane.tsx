@@ -119,7 +119,8 @@ function FleetGrid() {
           No server matches. <button type="button" onClick={() => setView({ filter: '', states: [] })}>Clear filter</button>
         </p>
       )}
-      {shown.length > 0 && <FleetTileGrid groups={groups} groupBy={view.groupBy} sparklines={lines} thresholds={thresholds} now={now} showSource={multiSource} onOpen={open} />}
+      {/* Mounted while still empty, so that its width is known (and measured) before the first tiles arrive. */}
+      {(shown.length > 0 || sources.length > 0) && <FleetTileGrid groups={groups} groupBy={view.groupBy} sparklines={lines} thresholds={thresholds} now={now} showSource={multiSource} onOpen={open} />}
     </section>
   );
 }

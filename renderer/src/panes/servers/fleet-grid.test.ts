@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FleetState, FleetUpdate, ServerTile } from '../../../../preload/contract';
+import { expandTiles, toWireTiles } from '../../../../preload/contract';
 import { columnsFor, groupTiles, layoutRows, moveFocus } from './fleet-view';
 import { sparkPath } from './Sparkline';
 import { applyFleetUpdate, type FleetData } from '../../store/fleet-store';
@@ -64,13 +65,14 @@ const state = (tiles: ServerTile[]): FleetState => ({
 
 test('store: a snapshot replaces, diffs in sequence patch, a gap or another environment asks for a resync', () => {
   const empty: Pick<FleetData, 'seq' | 'environment' | 'byId' | 'tiles'> = { seq: 0, environment: null, byId: new Map(), tiles: [] };
-  const snap = applyFleetUpdate(empty, { kind: 'snapshot', seq: 3, state: state([tile('a'), tile('b')]) });
+  const st = state([tile('a'), tile('b')]);
+  const snap = applyFleetUpdate(empty, { kind: 'snapshot', seq: 3, state: { ...st, tiles: toWireTiles(st.tiles) } });
   assert.ok(snap !== 'resync');
   const s1 = { ...empty, ...snap } as FleetData;
   assert.equal(s1.seq, 3);
   assert.deepEqual([...s1.byId.keys()], ['p|a|node', 'p|b|node']);
   const diff = (seq: number, upserted: ServerTile[], removed: string[], environment = 'prod'): FleetUpdate => ({
-    kind: 'diff', seq, environment, updatedAt: 2, upserted, removed, summary: s1.summary, sources: [], healthChecks: [],
+    kind: 'diff', seq, environment, updatedAt: 2, upserted: toWireTiles(upserted), removed, summary: s1.summary, sources: [], healthChecks: [],
   });
   const b2 = { ...tile('b'), state: 'critical' as const };
   const p2 = applyFleetUpdate(s1, diff(4, [b2, tile('c')], ['p|a|node']));
@@ -84,4 +86,32 @@ test('store: a snapshot replaces, diffs in sequence patch, a gap or another envi
   assert.deepEqual(applyFleetUpdate(s2, diff(4, [], [])), {}, 'old diff ignored');
   assert.equal(applyFleetUpdate(s2, diff(7, [], [])), 'resync');
   assert.equal(applyFleetUpdate(s2, diff(5, [], [], 'staging')), 'resync');
+});
+
+test('wire tiles: values rounded to what the tile shows, usual values left out, expanded back to the same tiles', () => {
+  const fresh: ServerTile = {
+    ...tile('db-1:9100', 'node'),
+    labels: { __name__: 'up', instance: 'db-1:9100', job: 'node', env: 'prod' },
+    values: { cpu: 97.04999, memory: 12.3456, disk: null, netRx: 1234567.89, netTx: 523.4, load1: 1.23456 },
+    state: 'critical',
+    reasons: ['cpu'],
+    diskMount: '/',
+    alertsFiring: 2,
+    alertFingerprints: ['f1', 'f2'],
+    updatedAt: 50,
+  };
+  const stale: ServerTile = { ...tile('web-1:9100', ''), source: 'q', id: 'q|web-1:9100|', labels: { instance: 'web-1:9100' }, stale: true, updatedAt: 40, up: false, state: 'down', values: { cpu: null, memory: null, disk: null, netRx: null, netTx: null, load1: null } };
+  const wire = toWireTiles([fresh, stale, { ...fresh, id: 'p|db-2:9100|node', instance: 'db-2:9100', labels: { instance: 'db-2:9100', job: 'node' } }]);
+  assert.deepEqual(wire.map((g) => [g.source, g.tiles.length]), [['p', 2], ['q', 1]], 'grouped by source');
+  assert.deepEqual(wire[0]!.tiles[0], {
+    instance: 'db-1:9100', job: 'node', state: 'critical', values: [97, 12.3, null, 1230000, 523, 1.23], labels: { env: 'prod' }, diskMount: '/', reasons: ['cpu'], alertFingerprints: ['f1', 'f2'],
+  });
+  assert.deepEqual(wire[1]!.tiles[0], { instance: 'web-1:9100', job: '', state: 'down', values: [null, null, null, null, null, null], stale: true, updatedAt: 40 });
+  const plain: ServerTile = { ...tile('server-0001:9100'), values: { cpu: 12.345678901, memory: 45.678901234, disk: 67.89012345, netRx: 123456.789012, netTx: 45678.9012345, load1: 0.5234567 }, diskMount: '/' };
+  assert.ok(JSON.stringify(toWireTiles([plain])[0]!.tiles[0]).length <= 120, 'a plain tile is under 120 bytes (was ~460)');
+  const back = expandTiles(wire, 60);
+  assert.equal(back.length, 3);
+  assert.deepEqual(back[0], { ...fresh, labels: { env: 'prod', instance: 'db-1:9100', job: 'node' }, values: { cpu: 97, memory: 12.3, disk: null, netRx: 1230000, netTx: 523, load1: 1.23 }, updatedAt: 60 });
+  assert.equal(back[1]!.id, 'p|db-2:9100|node', "each source's tiles keep their order");
+  assert.deepEqual(back[2], { ...stale, labels: { instance: 'web-1:9100' } });
 });
