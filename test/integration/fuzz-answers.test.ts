@@ -247,3 +247,52 @@ test('HttpClient.json over HTTP: the parsed answer, or a SourceError with the st
   next = { status: 200, body: deepJson(100_000), contentType: 'application/json' };
   assert.ok(Array.isArray(await client.json({ path: '/deep' })));
 });
+
+test('HttpClient.jsonArray over HTTP (streamed): the same elements or value as json(), or the same kind of SourceError', async () => {
+  const body = fc.oneof(
+    fc.array(anyJson, { maxLength: 6 }).map((a) => JSON.stringify(a)),
+    anyJson.map((j) => JSON.stringify(j)),
+    fc.string({ maxLength: 200 }),
+    fc.constantFrom('', '[', '[1,', '[1,]', '[{"a":1}', '<html><body><h1>502 Bad Gateway</h1></body></html>', '\u0000\u0001binary'),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(200, 200, 200, 200, 204, 400, 401, 403, 500, 502), body, async (status, b) => {
+      counts['http.jsonArray'] = (counts['http.jsonArray'] ?? 0) + 1;
+      next = { status, body: status === 204 ? '' : b, contentType: 'application/json' };
+      let whole: { ok: true; value: unknown } | { ok: false; err: SourceError };
+      try {
+        whole = { ok: true, value: await client.json({ path: '/api/v2/alerts' }) };
+      } catch (err) {
+        whole = { ok: false, err: err as SourceError };
+      }
+      const items: unknown[] = [];
+      try {
+        const end = await client.jsonArray({ path: '/api/v2/alerts' }, (batch) => items.push(...batch));
+        assert.ok(whole.ok, `streamed accepted what json() rejected (${status}): ${next.body.slice(0, 80)}`);
+        if (Array.isArray(whole.value)) {
+          assert.deepEqual(end, { kind: 'array', count: whole.value.length });
+          assert.deepEqual(items, whole.value);
+        } else assert.deepEqual(end, { kind: 'other', value: whole.value });
+      } catch (err) {
+        assert.ok(err instanceof SourceError, `threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
+        assert.ok(!whole.ok, `streamed rejected what json() accepted: ${err.message}`);
+        assert.equal(err.kind, whole.err.kind);
+        assert.equal(err.status, status);
+        if (status >= 400) assert.equal(err.message, whole.err.message);
+        else assert.match(err.message, /^invalid JSON from server \(/);
+      }
+    }),
+    fuzzParams(),
+  );
+  // A big answer arrives in many chunks and every element is handed on once, in order.
+  const big = Array.from({ length: 20_000 }, (_, i) => ({ fingerprint: `fp${i}`, labels: { alertname: 'A', instance: `h${i}` }, note: 'ü'.repeat(i % 7) }));
+  next = { status: 200, body: JSON.stringify(big), contentType: 'application/json' };
+  let batches = 0;
+  const got: unknown[] = [];
+  await client.jsonArray({ path: '/big' }, (batch) => {
+    batches++;
+    got.push(...batch);
+  });
+  assert.deepEqual(got, big);
+  assert.ok(batches > 1, `handed on in ${batches} batches`);
+});
