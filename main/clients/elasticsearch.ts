@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpClient, HttpRequest } from './http';
-import { isPlainObject, isStringArray, parseFast, parseWith } from './parse';
+import { isPlainObject, isStringArray, parseWith } from './parse';
 import { SourceError } from './source-error';
 
 /**
@@ -232,9 +232,10 @@ export function parseClusterHealth(raw: unknown): ClusterHealth {
 }
 
 type RawHit = z.output<typeof hitSchema>;
+type RawSearch = z.output<typeof searchSchema>;
 
-/** The schema's output for a well-formed hit (the `_source` object kept, not copied), or undefined. */
-function fastHit(h: unknown): RawHit | undefined {
+/** A well-formed hit as the SearchHit it becomes (the `_source` object kept, not copied), or undefined. */
+function fastHit(h: unknown): SearchHit | undefined {
   if (!isPlainObject(h)) return undefined;
   const { _index, _id, _score, _source, fields, highlight, sort } = h;
   if (typeof _index !== 'string' || typeof _id !== 'string') return undefined;
@@ -250,26 +251,36 @@ function fastHit(h: unknown): RawHit | undefined {
   }
   if (sort !== undefined) {
     if (!Array.isArray(sort)) return undefined;
-    for (const v of sort as unknown[]) if (!(v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) return undefined;
+    for (let i = 0; i < sort.length; i++) {
+      const v: unknown = sort[i];
+      if (!(v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) return undefined;
+    }
   }
-  const out: RawHit = { _index, _id };
-  if (_score !== undefined) out._score = _score;
-  if (_source !== undefined) out._source = _source as Record<string, unknown>;
+  const out: SearchHit = { index: _index, id: _id, score: (_score as number | null | undefined) ?? null, source: (_source as Record<string, unknown> | undefined) ?? {} };
   if (fields !== undefined) out.fields = fields as Record<string, unknown[]>;
   if (highlight !== undefined) out.highlight = highlight as Record<string, string[]>;
-  if (sort !== undefined) out.sort = sort as RawHit['sort'];
+  if (sort !== undefined) out.sort = sort as SearchHit['sort'];
   return out;
+}
+
+function toSearchHit(h: RawHit): SearchHit {
+  const hit: SearchHit = { index: h._index, id: h._id, score: h._score ?? null, source: h._source ?? {} };
+  if (h.fields) hit.fields = h.fields;
+  if (h.highlight) hit.highlight = h.highlight;
+  if (h.sort) hit.sort = h.sort;
+  return hit;
 }
 
 /**
  * 10,000 hits through zod cost much of a page's time and a copy of every document: the hits are checked by
- * hand and the envelope (shards, totals, aggregations) by the schema; any hit that is not the common shape
- * sends the whole answer through the schema, for the error naming the field.
+ * hand straight into SearchHits (one object per hit, the documents not copied) and the envelope (shards,
+ * totals, aggregations) by the schema; any hit that is not the common shape sends the whole answer through
+ * the schema, for the error naming the field.
  */
-function fastSearch(raw: unknown): z.output<typeof searchSchema> | undefined {
+function fastSearch(raw: unknown): { envelope: RawSearch; hits: SearchHit[] } | undefined {
   if (!isPlainObject(raw) || !isPlainObject(raw.hits) || !Array.isArray(raw.hits.hits)) return undefined;
   const list = raw.hits.hits as unknown[];
-  const hits: RawHit[] = new Array<RawHit>(list.length);
+  const hits: SearchHit[] = new Array<SearchHit>(list.length);
   for (let i = 0; i < list.length; i++) {
     const h = fastHit(list[i]);
     if (!h) return undefined;
@@ -277,12 +288,12 @@ function fastSearch(raw: unknown): z.output<typeof searchSchema> | undefined {
   }
   const envelope = searchSchema.safeParse({ ...raw, hits: { ...raw.hits, hits: [] } });
   if (!envelope.success) return undefined;
-  envelope.data.hits.hits = hits;
-  return envelope.data;
+  return { envelope: envelope.data, hits };
 }
 
 export function parseSearchResponse(raw: unknown): SearchResult {
-  const r = parseFast(fastSearch, searchSchema, raw, 'Elasticsearch search answer');
+  const quick = fastSearch(raw);
+  const r = quick ? quick.envelope : parseWith(searchSchema, raw, 'Elasticsearch search answer');
   const failures = (r._shards.failures ?? []).map((f) => {
     const where = f.index ? `[${f.index}][${f.shard ?? '?'}] ` : '';
     return `${where}${f.reason.type}: ${f.reason.reason ?? ''}`.trim();
@@ -295,13 +306,7 @@ export function parseSearchResponse(raw: unknown): SearchResult {
     noIndicesMatched: r._shards.total === 0,
     total: r.hits.total ?? null,
     maxScore: r.hits.max_score ?? null,
-    hits: r.hits.hits.map((h) => {
-      const hit: SearchHit = { index: h._index, id: h._id, score: h._score ?? null, source: h._source ?? {} };
-      if (h.fields) hit.fields = h.fields;
-      if (h.highlight) hit.highlight = h.highlight;
-      if (h.sort) hit.sort = h.sort;
-      return hit;
-    }),
+    hits: quick ? quick.hits : r.hits.hits.map(toSearchHit),
     aggregations: r.aggregations ?? {},
     ...(r.pit_id !== undefined ? { pitId: r.pit_id } : {}),
   };

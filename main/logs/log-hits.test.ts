@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, exportFileName, flattenSource, logHitField, toCsv, toLogHit, toNdjson } from './log-hits';
+import fc from 'fast-check';
+import { canonicalIsoMs, csvCell, exportFileName, flattenSource, logHitField, timestampMs, toCsv, toLogHit, toLogHitTable, toNdjson } from './log-hits';
+import { decodeLogHits, isoTime, type LogHit, type LogHitTable } from '../../preload/contract';
+import type { SearchHit } from '../clients/elasticsearch';
 import { alertLogsPivot, phrase } from '../../renderer/src/panes/logs/pivot';
 
 test('flattenSource: dotted names, arrays as JSON text, scalars kept', () => {
@@ -73,4 +76,79 @@ test('alert pivot: host of the instance, 15 minutes before the start up to now',
   const resolved = alertLogsPivot({ labels: { service: 'bridge' }, startsAt: '2026-01-01T10:00:00Z', endsAt: '2026-01-01T10:30:00Z', state: 'active' }, now);
   assert.deepEqual(resolved, { query: 'service:"bridge"', from: Date.parse('2026-01-01T09:45:00Z'), to: Date.parse('2026-01-01T10:45:00Z') });
   assert.equal(phrase('a"b\\c'), '"a\\"b\\\\c"');
+});
+
+// ---------- the page table the bridge carries ----------
+
+const HL = (s: string) => `@ops-hl@${s}@/ops-hl@`;
+
+test('toLogHitTable: field names once per page, the ISO timestamp and the level not repeated; decodes to toLogHit exactly', () => {
+  const hits: SearchHit[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = Date.parse('2026-11-21T08:00:00.000Z') + i * 1234;
+    hits.push({
+      index: i % 2 ? 'logs-a' : 'logs-b',
+      id: `id-${i}`,
+      score: null,
+      source: { '@timestamp': new Date(t).toISOString(), service: 'synapse', level: i % 3 ? 'INFO' : 'ERROR', message: `line ${i} <script>x</script>`, host: `h${i % 4}`, ...(i % 5 ? {} : { processing_time: i * 1.5 }) },
+      sort: [t, i],
+      ...(i % 7 ? {} : { highlight: { message: [`line ${HL(String(i))} <script>x</script>`], host: [HL(`h${i % 4}`)] } }),
+    });
+  }
+  const table = toLogHitTable(hits, '@timestamp');
+  assert.deepEqual(table.names, ['@timestamp', 'service', 'level', 'host', 'processing_time']);
+  assert.equal(table.shapes.length, 2, 'two field sets: with and without processing_time');
+  assert.deepEqual(table.indices, ['logs-b', 'logs-a']);
+  const json = JSON.stringify(table);
+  assert.ok(!json.includes('2026-11-21T08:00:00.000Z'), 'the ISO timestamp is rebuilt, not sent');
+  assert.equal(json.split('"service"').length - 1, 1, 'a field name is sent once');
+  assert.deepEqual(decodeLogHits(JSON.parse(json) as LogHitTable), hits.map((h) => toLogHit(h, '@timestamp')));
+  assert.ok(json.length < JSON.stringify(hits.map((h) => toLogHit(h, '@timestamp'))).length * 0.7, 'well under the per-hit objects');
+});
+
+test('toLogHitTable: odd documents decode exactly as toLogHit makes them (property)', () => {
+  const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null));
+  const name = fc.constantFrom('message', 'msg', 'log.message', 'level', 'severity', '@timestamp', 'ts', 'a', 'b.c', 'host', 'service', '__proto__', 'constructor', '1', 'x y');
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    scalar,
+    fc.array(scalar, { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('message', 'level', 'a', 'b'), scalar, { maxKeys: 3 }),
+    fc.constantFrom('2026-11-21T08:00:00.123Z', '2026-11-21T08:00:00Z', '1763712000123', '2026-11-21T09:00:00.123+01:00'),
+  );
+  const segText = fc.string({ maxLength: 6 }).filter((s) => !s.includes('@'));
+  const fragment = fc.array(fc.tuple(segText, fc.boolean()), { maxLength: 4 }).map((parts) => parts.map(([t, m]) => (m ? HL(t) : t)).join(''));
+  const hit = fc.record({
+    index: fc.constantFrom('logs-1', 'logs-2'),
+    id: fc.string({ minLength: 1, maxLength: 8 }),
+    source: fc.dictionary(name, value, { maxKeys: 8 }),
+    sort: fc.option(fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant(null), fc.constant(1763712000123)), { maxLength: 3 }), { nil: undefined }),
+    highlight: fc.option(fc.dictionary(fc.constantFrom('message', 'msg', 'host', 'a'), fragment.map((f) => [f]), { maxKeys: 2 }), { nil: undefined }),
+  });
+  fc.assert(
+    fc.property(fc.array(hit, { maxLength: 6 }), fc.constantFrom('@timestamp', 'ts', 'message'), (raw, tsField) => {
+      const hits: SearchHit[] = raw.map((r) => ({ index: r.index, id: r.id, score: null, source: r.source as Record<string, unknown>, ...(r.sort ? { sort: r.sort } : {}), ...(r.highlight ? { highlight: r.highlight } : {}) }));
+      const table = JSON.parse(JSON.stringify(toLogHitTable(hits, tsField))) as LogHitTable;
+      const expected = JSON.parse(JSON.stringify(hits.map((h) => toLogHit(h, tsField)))) as LogHit[];
+      assert.deepEqual(decodeLogHits(table), expected);
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('canonicalIsoMs: exactly the texts toISOString gives back, with their time; isoTime is toISOString', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {
+      const iso = new Date(ms).toISOString();
+      assert.equal(canonicalIsoMs(iso), ms);
+      assert.equal(isoTime(ms), iso);
+    }),
+    { numRuns: 2000 },
+  );
+  for (const s of ['2026-02-29T00:00:00.000Z', '2026-11-21T24:00:00.000Z', '2026-11-21T08:00:00.000+00:00', '2026-11-21T08:00:00Z', '1969-12-31T23:59:59.999Z', '2026-13-01T00:00:00.000Z', '2026-11-21 08:00:00.000Z', '２026-11-21T08:00:00.000Z'])
+    assert.ok(Number.isNaN(canonicalIsoMs(s)), s);
+  assert.equal(canonicalIsoMs('2024-02-29T12:00:00.000Z'), Date.parse('2024-02-29T12:00:00.000Z'));
+  assert.equal(timestampMs('2026-11-21T24:00:00.000Z'), Date.parse('2026-11-21T24:00:00.000Z'), 'other texts still go to Date.parse');
+  assert.equal(isoTime(-1), new Date(-1).toISOString());
+  assert.equal(isoTime(Number.NaN), '');
+  assert.equal(isoTime(1e20), '');
 });

@@ -2,7 +2,8 @@
  * Pure conversions of Elasticsearch hits into what the Logs pane shows (plain data, no markup) and
  * into export files (NDJSON, RFC 4180 CSV).
  */
-import type { LogHit, LogScalar, LogSegment } from '../../preload/contract';
+import type { LogHit, LogHitRow, LogHitRowExtra, LogHitTable, LogScalar, LogSegment } from '../../preload/contract';
+import { LOG_LEVEL_FIELDS } from '../../preload/contract';
 import type { SearchHit } from '../clients/elasticsearch';
 import { splitHighlight } from './log-query';
 
@@ -43,10 +44,43 @@ export function flattenSource(src: Record<string, unknown>, prefix = '', out: Re
   return out;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SS.mmmZ` (years 1970–9999) — exactly the text `toISOString()` gives back for
+ * it — or NaN for any other text. Date.parse was most of a page's conversion time.
+ */
+export function canonicalIsoMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.') return NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : (DAYS[mo - 1] as number))) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
 /** Epoch ms of a timestamp value (ISO text, epoch millis as number or digits); null when unreadable. */
 export function timestampMs(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string') {
+    const fast = canonicalIsoMs(v);
+    if (fast === fast) return fast;
     if (/^\d{10,16}$/.test(v)) return Number(v);
     const t = Date.parse(v);
     return Number.isFinite(t) ? t : null;
@@ -54,7 +88,7 @@ export function timestampMs(v: unknown): number | null {
   return null;
 }
 
-const LEVEL_FIELDS = ['level', 'log.level', 'severity', 'loglevel'];
+const LEVEL_FIELDS = LOG_LEVEL_FIELDS;
 
 /**
  * The hit as the pane shows it. The message is sent once: as segments in `message`, left out of `fields`
@@ -113,6 +147,257 @@ export function toLogHit(h: SearchHit, timestampField: string): LogHit {
     if (highlights) out.highlights = highlights;
   }
   return out;
+}
+
+/** Segments → alternating plain / matched strings (a leading '' when the first is matched; neighbours of one kind merged). */
+export function segmentParts(segments: LogSegment[]): string[] {
+  const parts: string[] = [];
+  for (const seg of segments) {
+    if (parts.length === 0 && seg.hit) parts.push('');
+    if (seg.hit === ((parts.length & 1) === 1)) parts.push(seg.text);
+    else parts[parts.length - 1] += seg.text;
+  }
+  return parts;
+}
+
+interface ShapeNode {
+  next: Map<number, ShapeNode> | null;
+  /** The shape that ends here, or -1. */
+  no: number;
+}
+
+/**
+ * Builds the page table the bridge carries (see `LogHitTable` in the contract) straight from the search
+ * answer: field names once per page, one tuple per hit, no `LogHit` object or `fields` record in between.
+ * `decodeLogHits(builder.table())` equals `hits.map((h) => toLogHit(h, timestampField))`.
+ */
+export class LogHitTableBuilder {
+  private readonly names: string[] = [];
+  private readonly nameIx = new Map<string, number>();
+  private readonly shapes: number[][] = [];
+  /** Shapes as a trie on their entries: one Map lookup per field, no key string per hit. */
+  private readonly shapeRoot: ShapeNode = { next: null, no: -1 };
+  private codes: number[] = [];
+  private readonly indices: string[] = [];
+  private readonly indexIx = new Map<string, number>();
+  private readonly rows: LogHitRow[] = [];
+  // Scratch for one hit: flattened names and values in document order, message candidates aside.
+  private fn: string[] = [];
+  private fv: LogScalar[] = [];
+  /** Used length of fn/fv (the arrays keep their capacity between hits). */
+  private n = 0;
+  /** Shapes seen lately with their names: most hits of a page match one by pointer compares, no Map lookup. */
+  private recent: { names: string[]; dropAt: number; no: number }[] = [];
+  private lastIndex: string | null = null;
+  private lastIndexNo = 0;
+  private asideN: string[] = [];
+  private asideV: LogScalar[] = [];
+
+  constructor(private readonly timestampField: string) {}
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  addAll(hits: SearchHit[]): this {
+    for (const h of hits) this.add(h);
+    return this;
+  }
+
+  table(): LogHitTable {
+    return { names: this.names, shapes: this.shapes, indices: this.indices, rows: this.rows };
+  }
+
+  private flatten(src: Record<string, unknown>, prefix: string, depth: number): void {
+    for (const k in src) {
+      if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
+      const v = src[k];
+      const name = prefix ? `${prefix}.${k}` : k;
+      let value: LogScalar;
+      // toLogHit's `fields['__proto__'] = …` never made an own property, so it never reached the renderer.
+      if (name === '__proto__' && (typeof v !== 'object' || v === null || Array.isArray(v) || depth >= MAX_DEPTH)) continue;
+      if (v === null || typeof v === 'string' || typeof v === 'boolean') value = v;
+      else if (typeof v === 'number') value = Number.isFinite(v) ? v : String(v);
+      else if (v === undefined) continue;
+      else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) {
+        this.flatten(v as Record<string, unknown>, name, depth + 1);
+        continue;
+      } else {
+        try {
+          value = JSON.stringify(v) ?? String(v);
+        } catch {
+          value = String(v);
+        }
+      }
+      if (ASIDE_FIELDS.has(name)) {
+        // Like a Map: a repeated name keeps its first place and takes the last value.
+        const at = this.asideN.indexOf(name);
+        if (at >= 0) this.asideV[at] = value;
+        else {
+          this.asideN.push(name);
+          this.asideV.push(value);
+        }
+      } else {
+        this.fn[this.n] = name;
+        this.fv[this.n++] = value;
+      }
+    }
+  }
+
+  private nameIndex(name: string): number {
+    let i = this.nameIx.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.nameIx.set(name, i);
+    }
+    return i;
+  }
+
+  /** The shape number of the first `n` scratch names (entry `dropAt` rebuilt from the timestamp), added when new. */
+  private shapeOf(n: number, dropAt: number): number {
+    const codes = this.codes;
+    codes.length = 0;
+    let node = this.shapeRoot;
+    for (let i = 0; i < n; i++) {
+      const ix = this.nameIndex(this.fn[i] as string);
+      const code = i === dropAt ? ~ix : ix;
+      codes.push(code);
+      let next = node.next?.get(code);
+      if (next === undefined) {
+        next = { next: null, no: -1 };
+        (node.next ??= new Map()).set(code, next);
+      }
+      node = next;
+    }
+    if (node.no < 0) {
+      node.no = this.shapes.length;
+      this.shapes.push(codes.slice());
+    }
+    return node.no;
+  }
+
+  add(h: SearchHit): void {
+    const fn = this.fn;
+    const fv = this.fv;
+    this.n = 0;
+    this.asideN.length = 0;
+    this.asideV.length = 0;
+    this.flatten(h.source, '', 0);
+    let n = this.n;
+    const asideN = this.asideN;
+    const asideV = this.asideV;
+    const tsf = this.timestampField;
+
+    // Timestamp: the field's (last) value, as toLogHit reads `fields[timestampField]`.
+    let tsAt = -1;
+    let tsCount = 0;
+    for (let i = 0; i < n; i++) {
+      if (fn[i] === tsf) {
+        tsAt = i;
+        tsCount++;
+      }
+    }
+    let tsRaw: LogScalar | undefined = tsAt >= 0 ? fv[tsAt] : undefined;
+    if (tsRaw === undefined || tsRaw === null) {
+      const a = asideN.indexOf(tsf);
+      if (a >= 0) tsRaw = asideV[a];
+    }
+    const first = h.sort?.[0];
+    const fromField = timestampMs(tsRaw);
+    const timestamp = fromField ?? (typeof first === 'number' ? first : null);
+
+    // The message, as toLogHit makes it.
+    let mIdx = -1;
+    for (const f of MESSAGE_FIELDS) {
+      mIdx = asideN.indexOf(f);
+      if (mIdx >= 0) break;
+    }
+    const messageField = mIdx >= 0 ? (asideN[mIdx] as string) : 'message';
+    const raw = mIdx >= 0 ? asideV[mIdx] : undefined;
+    const hl = h.highlight;
+    const fragment = hl?.[messageField]?.[0];
+    let message: string | string[] | null;
+    let inFields = true;
+    if (fragment !== undefined) {
+      const segs = splitHighlight(fragment);
+      let joined = '';
+      for (const seg of segs) joined += seg.text;
+      if (typeof raw === 'string') inFields = joined !== raw;
+      message = segs.length === 0 ? [] : segs.length === 1 && !segs[0]!.hit ? segs[0]!.text : segmentParts(segs);
+    } else if (raw === undefined) {
+      message = null;
+    } else {
+      message = raw === null ? '' : String(raw);
+      inFields = typeof raw !== 'string';
+    }
+    for (let a = 0; a < asideN.length; a++) {
+      if (a !== mIdx || inFields) {
+        fn[n] = asideN[a] as string;
+        fv[n++] = asideV[a] as LogScalar;
+      }
+    }
+
+    // Shape and values; the timestamp field's ISO text is rebuilt from the timestamp when it is exactly that.
+    const dropTs = tsCount === 1 && typeof tsRaw === 'string' && canonicalIsoMs(tsRaw) === fromField;
+    const dropAt = dropTs ? tsAt : -1;
+    const values: LogScalar[] = new Array<LogScalar>(dropTs ? n - 1 : n);
+    for (let i = 0, v = 0; i < n; i++) if (i !== dropAt) values[v++] = fv[i] as LogScalar;
+    let shapeNo = -1;
+    const recent = this.recent;
+    for (let r = 0; r < recent.length && shapeNo < 0; r++) {
+      const c = recent[r]!;
+      if (c.dropAt !== dropAt || c.names.length !== n) continue;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (c.names[i] !== fn[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) shapeNo = c.no;
+    }
+    if (shapeNo < 0) {
+      shapeNo = this.shapeOf(n, dropAt);
+      recent.unshift({ names: fn.slice(0, n), dropAt, no: shapeNo });
+      if (recent.length > 8) recent.pop();
+    }
+    let indexNo = this.lastIndexNo;
+    if (h.index !== this.lastIndex) {
+      const known = this.indexIx.get(h.index);
+      if (known === undefined) {
+        indexNo = this.indices.length;
+        this.indices.push(h.index);
+        this.indexIx.set(h.index, indexNo);
+      } else indexNo = known;
+      this.lastIndex = h.index;
+      this.lastIndexNo = indexNo;
+    }
+    const sort = h.sort ?? [];
+    const s1 = sort[1];
+    const sortOut: number | LogScalar[] = sort.length === 2 && timestamp !== null && sort[0] === timestamp && typeof s1 === 'number' ? s1 : sort;
+
+    let extra: LogHitRowExtra | undefined;
+    if (raw !== undefined && inFields) extra = { messageField: null };
+    else if (!inFields && messageField !== 'message') extra = { messageField };
+    if (hl) {
+      let highlights: Record<string, string[]> | undefined;
+      for (const f in hl) {
+        const frag = hl[f]?.[0];
+        if (f === messageField || frag === undefined) continue;
+        (highlights ??= {})[f] = segmentParts(splitHighlight(frag));
+      }
+      if (highlights) (extra ??= {}).highlights = highlights;
+    }
+    const row: LogHitRow = [h.id, indexNo, timestamp, shapeNo, values, message, sortOut];
+    if (extra) row.push(extra);
+    this.rows.push(row);
+  }
+}
+
+/** The page table of these hits (see LogHitTableBuilder). */
+export function toLogHitTable(hits: SearchHit[], timestampField: string): LogHitTable {
+  return new LogHitTableBuilder(timestampField).addAll(hits).table();
 }
 
 /** The name of the field left out of `fields` because `message` carries it, or undefined. */

@@ -24,7 +24,7 @@ import { ConsoleError } from '../core/errors';
 import type { ConnectionConfig } from '../config/schema';
 import { DeepPager } from './deep-pager';
 import { buildLogSearch, chooseHistogramInterval, readLogAggregations, type LogFilter } from './log-query';
-import { exportFileName, toCsv, toLogHit, toNdjson } from './log-hits';
+import { exportFileName, toCsv, toLogHit, toLogHitTable, toNdjson } from './log-hits';
 import { SavedSearchStore } from './saved-searches';
 
 /** Fields whose top values come from terms aggregations over the whole result. */
@@ -226,7 +226,7 @@ export class LogsFeature implements Feature {
     return {
       source: src.name,
       index: src.config.index,
-      hits: (page?.hits ?? []).map((h) => toLogHit(h, tsField)),
+      hits: toLogHitTable(page?.hits ?? [], tsField),
       total: page?.total ?? { value: 0, relation: 'eq' },
       histogram: { intervalMs: interval.ms, buckets: histogram.map((b) => ({ key: b.key, count: b.count })) },
       topValues,
@@ -275,7 +275,7 @@ export class LogsFeature implements Feature {
     }
     if (!page) {
       this.closeCursor(id);
-      return { hits: [], total: c.pager.total ?? { value: 0, relation: 'eq' }, cursor: null, fetched: c.pager.fetched, limitNote: null };
+      return { hits: toLogHitTable([], c.source.config.timestampField), total: c.pager.total ?? { value: 0, relation: 'eq' }, cursor: null, fetched: c.pager.fetched, limitNote: null };
     }
     let limitNote: string | null = null;
     if (page.done) {
@@ -284,7 +284,7 @@ export class LogsFeature implements Feature {
         limitNote = `showing the first ${MAX_DEEP_HITS.toLocaleString('en-US')} hits; narrow the query or the time range to see the rest`;
       }
     }
-    return { hits: page.hits.map((h) => toLogHit(h, c.source.config.timestampField)), total: page.total, cursor: page.done ? null : id, fetched: page.fetched, limitNote };
+    return { hits: toLogHitTable(page.hits, c.source.config.timestampField), total: page.total, cursor: page.done ? null : id, fetched: page.fetched, limitNote };
   }
 
   // ---------- surrounding documents ----------

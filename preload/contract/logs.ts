@@ -34,6 +34,136 @@ export interface LogHit {
   highlights?: Record<string, LogSegment[]>;
 }
 
+/**
+ * A page of hits as the bridge carries it (`logs.search`, `logs.page`): field names once per page, each hit
+ * a tuple of values. `decodeLogHits` turns it into `LogHit`s (the renderer's store does, so components keep
+ * their shape). Nothing is lost: the decoded hits are what the core's `toLogHit` makes.
+ */
+export interface LogHitTable {
+  /** Every field name of the page, once. */
+  names: string[];
+  /**
+   * Field lists ("shapes"): indexes into `names`, in the order of a row's values. An entry `~i` (negative):
+   * `names[i]` is the timestamp field and its value is the row's timestamp as ISO text — no value is sent.
+   */
+  shapes: number[][];
+  /** Index names, once. */
+  indices: string[];
+  rows: LogHitRow[];
+}
+
+/**
+ * One hit: id, index (into `indices`), timestamp (epoch ms or null), shape (into `shapes`), the values in
+ * the shape's order, the message and the sort values, then optional extras.
+ * - message: null = none (`[]`); a string = one plain segment; an array = segments alternating plain and
+ *   matched text, starting with plain; a leading '' when the first is matched (`['', 'x']` is
+ *   `[{text:'x', hit:true}]`). Neighbouring segments of the same kind are sent merged.
+ * - sort: a number k = `[timestamp, k]`; otherwise the sort values as the server gave them.
+ * `level` is not sent: it is the first string among `LOG_LEVEL_FIELDS` in the fields.
+ */
+export type LogHitRow = [id: string, index: number, timestamp: number | null, shape: number, values: LogScalar[], message: string | string[] | null, sort: number | LogScalar[], extra?: LogHitRowExtra];
+
+export interface LogHitRowExtra {
+  /** `LogHit.messageField` when it is not omitted. */
+  messageField?: string | null;
+  /** Highlighted values of other fields, as alternating plain / matched strings. */
+  highlights?: Record<string, string[]>;
+}
+
+/** Fields whose first string value is the hit's level, in this order. */
+export const LOG_LEVEL_FIELDS = ['level', 'log.level', 'severity', 'loglevel'];
+
+let isoDay = NaN;
+let isoPrefix = '';
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** `new Date(ms).toISOString()`, several times faster for whole ms in years 1970–9999 (the day's prefix is cached); '' for an invalid time. */
+export function isoTime(ms: number): string {
+  if (!(ms >= 0 && ms < 253_402_300_800_000 && Number.isInteger(ms))) {
+    const d = new Date(ms);
+    return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+  }
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  let r = ms - day * 86_400_000;
+  const h = Math.floor(r / 3_600_000);
+  r -= h * 3_600_000;
+  const m = Math.floor(r / 60_000);
+  r -= m * 60_000;
+  const sec = Math.floor(r / 1000);
+  const f = r - sec * 1000;
+  return `${isoPrefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}Z`;
+}
+
+/** Alternating plain / matched strings → segments; a leading '' only marks that the first segment is matched. */
+function toSegments(parts: string[]): LogSegment[] {
+  const out: LogSegment[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i === 0 && parts.length > 1 && parts[0] === '') continue;
+    out.push({ text: parts[i] as string, hit: (i & 1) === 1 });
+  }
+  return out;
+}
+
+/** The hits of a page table, in order, as plain `LogHit` objects. */
+export function decodeLogHits(t: LogHitTable): LogHit[] {
+  const { names, shapes, indices, rows } = t;
+  // Per shape: the names resolved once, and which of them can carry the level (in LOG_LEVEL_FIELDS order).
+  const shapeNames: string[][] = new Array<string[]>(shapes.length);
+  const shapeLevels: string[][] = new Array<string[]>(shapes.length);
+  for (let k = 0; k < shapes.length; k++) {
+    const shape = shapes[k] as number[];
+    const ns = new Array<string>(shape.length);
+    for (let i = 0; i < shape.length; i++) {
+      const e = shape[i] as number;
+      ns[i] = names[e < 0 ? ~e : e] ?? '';
+    }
+    shapeNames[k] = ns;
+    shapeLevels[k] = LOG_LEVEL_FIELDS.filter((f) => ns.includes(f));
+  }
+  const out = new Array<LogHit>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as LogHitRow;
+    const timestamp = row[2];
+    const shapeNo = row[3];
+    const shape = shapes[shapeNo] ?? [];
+    const ns = shapeNames[shapeNo] ?? [];
+    const values = row[4];
+    const fields: Record<string, LogScalar> = {};
+    let v = 0;
+    for (let k = 0; k < shape.length; k++) {
+      if ((shape[k] as number) < 0) fields[ns[k] as string] = timestamp === null ? null : isoTime(timestamp);
+      else fields[ns[k] as string] = values[v++] as LogScalar;
+    }
+    let level: string | null = null;
+    for (const f of shapeLevels[shapeNo] ?? []) {
+      const lv = fields[f];
+      if (typeof lv === 'string') {
+        level = lv;
+        break;
+      }
+    }
+    const m = row[5];
+    const message: LogSegment[] = m === null ? [] : typeof m === 'string' ? [{ text: m, hit: false }] : toSegments(m);
+    const s = row[6];
+    const hit: LogHit = { id: row[0], index: indices[row[1]] ?? '', sort: typeof s === 'number' ? [timestamp, s] : s, timestamp, level, message, fields };
+    const extra = row[7];
+    if (extra) {
+      if (extra.messageField !== undefined) hit.messageField = extra.messageField;
+      if (extra.highlights) {
+        const hl: Record<string, LogSegment[]> = {};
+        for (const f in extra.highlights) hl[f] = toSegments(extra.highlights[f] as string[]);
+        hit.highlights = hl;
+      }
+    }
+    out[r] = hit;
+  }
+  return out;
+}
+
 export interface LogTotal {
   value: number;
   /** 'gte': at least `value` (the server stopped counting, or documents arrived while paging). */
@@ -55,7 +185,8 @@ export interface LogTopValues {
 export interface LogSearchResult {
   source: string;
   index: string;
-  hits: LogHit[];
+  /** The first page (decode with `decodeLogHits`). */
+  hits: LogHitTable;
   total: LogTotal;
   histogram: LogHistogram;
   /** Top values over the whole result (terms aggregations) for the sidebar's main fields. */
@@ -71,7 +202,8 @@ export interface LogSearchResult {
 }
 
 export interface LogPageResult {
-  hits: LogHit[];
+  /** The next page (decode with `decodeLogHits`). */
+  hits: LogHitTable;
   total: LogTotal;
   cursor: string | null;
   /** Hits returned so far for this search, this page included. */

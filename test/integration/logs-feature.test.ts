@@ -13,6 +13,7 @@ import { parseConfig } from '../../main/config/load';
 import { createConsole } from '../../main/core/create-console';
 import type { ConsoleCore } from '../../main/core/console-core';
 import type { LogHit, LogTailEvent, RequestArgs, RequestName, RequestResult, SourceHealth } from '../../preload/contract';
+import { decodeLogHits } from '../../preload/contract';
 import { csvCell } from '../../main/logs/log-hits';
 import { startEsTestServer, type EsTestServer, type LogDoc } from '../support/es-test-server/index';
 import { waitFor as waitForShared } from '../support/wait';
@@ -47,6 +48,16 @@ async function call<N extends RequestName>(core: ConsoleCore, name: N, args: Req
   const r = await core.invoke(name, args);
   if (!r.ok) throw new CallError(r.error.code, r.error.message);
   return r.result as RequestResult<N>;
+}
+
+/** 'logs.search' / 'logs.page' with the page table decoded, as the renderer's store does. */
+async function search(core: ConsoleCore, args: RequestArgs<'logs.search'>) {
+  const r = await call(core, 'logs.search', args);
+  return { ...r, hits: decodeLogHits(r.hits) };
+}
+async function page(core: ConsoleCore, args: RequestArgs<'logs.page'>) {
+  const r = await call(core, 'logs.page', args);
+  return { ...r, hits: decodeLogHits(r.hits) };
 }
 
 async function callError(p: Promise<unknown>): Promise<CallError> {
@@ -110,7 +121,7 @@ for (const setup of SETUPS) {
     it('runs the runbook query as typed: hits newest first, matches marked, histogram and top values agree with the total', async () => {
       const expected = srv.docs.filter((d) => d.service === 'synapse' && d.level === 'ERROR' && /authentication failed/i.test(d.message));
       assert.ok(expected.length > 0, 'the generated logs have authentication failures');
-      const r = await call(core, 'logs.search', { query: AUTH_QUERY, from, to, filters: [], size: 500 });
+      const r = await search(core, { query: AUTH_QUERY, from, to, filters: [], size: 500 });
       assert.deepEqual(r.total, { value: expected.length, relation: 'eq' });
       assert.equal(r.hits.length, Math.min(500, expected.length));
       assert.equal(r.pagingMode, setup.pit ? 'pit' : 'search_after');
@@ -135,7 +146,7 @@ for (const setup of SETUPS) {
 
     it('runs the slow-bridge query (numeric range) as typed', async () => {
       const expected = srv.docs.filter((d) => d.service === 'bridge' && (d.processing_time ?? 0) > 1000);
-      const r = await call(core, 'logs.search', { query: SLOW_QUERY, from, to, filters: [], size: 100 });
+      const r = await search(core, { query: SLOW_QUERY, from, to, filters: [], size: 100 });
       assert.deepEqual(r.total, { value: expected.length, relation: 'eq' });
       assert.ok(r.hits.length > 0);
       for (const h of r.hits) {
@@ -149,7 +160,7 @@ for (const setup of SETUPS) {
 
     it('filter for and filter out a field value', async () => {
       const host = srv.docs.find((d) => d.level === 'ERROR')!.host;
-      const r = await call(core, 'logs.search', { query: 'level:ERROR', from, to, size: 50, filters: [{ field: 'host', value: host, negate: true }, { field: 'service', value: 'synapse', negate: false }] });
+      const r = await search(core, { query: 'level:ERROR', from, to, size: 50, filters: [{ field: 'host', value: host, negate: true }, { field: 'service', value: 'synapse', negate: false }] });
       const expected = srv.docs.filter((d) => d.level === 'ERROR' && d.host !== host && d.service === 'synapse');
       assert.equal(r.total.value, expected.length);
       for (const h of r.hits) {
@@ -160,7 +171,7 @@ for (const setup of SETUPS) {
     });
 
     it(setup.pit ? 'pages past 10,000 on a point in time up to the 100,000 limit' : 'pages past 10,000 with plain search_after (no point in time)', async () => {
-      const first = await call(core, 'logs.search', { query: '', from, to, filters: [], size: 10_000 });
+      const first = await search(core, { query: '', from, to, filters: [], size: 10_000 });
       assert.deepEqual(first.total, { value: setup.docs, relation: 'eq' });
       const ids = new Set(first.hits.map((h) => h.id));
       let last = first.hits[first.hits.length - 1]!.timestamp!;
@@ -168,7 +179,7 @@ for (const setup of SETUPS) {
       let limitNote: string | null = null;
       let pages = 1;
       while (cursor) {
-        const p = await call(core, 'logs.page', { cursor });
+        const p = await page(core, { cursor });
         pages++;
         for (const h of p.hits) {
           assert.ok(h.timestamp! <= last, 'still newest first across pages');
@@ -188,7 +199,7 @@ for (const setup of SETUPS) {
     });
 
     it('shows the documents around a hit from the same host', async () => {
-      const r = await call(core, 'logs.search', { query: AUTH_QUERY, from, to: Math.round((from + to) / 2), filters: [], size: 5 });
+      const r = await search(core, { query: AUTH_QUERY, from, to: Math.round((from + to) / 2), filters: [], size: 5 });
       if (r.cursor) await call(core, 'logs.closeCursor', { cursor: r.cursor });
       const anchor = r.hits[2]!;
       const host = String(anchor.fields.host);

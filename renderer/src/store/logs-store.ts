@@ -10,6 +10,7 @@ import type {
   SavedSearch,
   SavedSearches,
 } from '../../../preload/contract';
+import { decodeLogHits } from '../../../preload/contract';
 import { getBridge } from '../bridge';
 import { onTopic } from './event-router';
 import { hitField } from '../panes/logs/log-format';
@@ -196,7 +197,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
         from,
         to,
         source: r.source,
-        hits: r.hits,
+        hits: decodeLogHits(r.hits),
         total: r.total,
         histogram: r.histogram,
         topValues: r.topValues,
@@ -222,7 +223,8 @@ export const useLogsStore = create<LogsState>((set, get) => ({
     try {
       const p = await getBridge().invoke('logs.page', { cursor });
       if (seq !== searchSeq) return;
-      set((st) => ({ hits: [...st.hits, ...p.hits], total: p.total, cursor: p.cursor, limitNote: p.limitNote, loadingMore: false }));
+      const more = decodeLogHits(p.hits);
+      set((st) => ({ hits: st.hits.concat(more), total: p.total, cursor: p.cursor, limitNote: p.limitNote, loadingMore: false }));
     } catch (e) {
       if (seq !== searchSeq) return;
       set({ loadingMore: false, cursor: null, error: errText(e) });
