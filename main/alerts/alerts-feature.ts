@@ -14,7 +14,7 @@ import type { Poller } from '../core/poller';
 import type { AlertmanagerClient, GettableAlert, GettableSilence, PostableSilence } from '../clients/alertmanager';
 import { SourceError } from '../clients/source-error';
 import { ConsoleError } from '../core/errors';
-import { diffAlerts, mergeAlerts, reuseUnchanged } from './alert-merge';
+import { byFingerprint, diffAlerts, mergeAlertMaps, reuseUnchanged, type ViewOrigin } from './alert-merge';
 import { compareAlerts, severityRank } from './alert-order';
 import { regexProblem } from './alert-filter';
 import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
@@ -57,6 +57,8 @@ export class AlertsFeature implements Feature {
   private alertPoller: Poller | null = null;
   /** Each Alertmanager's alerts as last parsed: an unchanged alert in the next answer is this same object. */
   private parsedBySource = new Map<string, Map<string, GettableAlert>>();
+  /** What each current view was built from, so an unchanged alert keeps its view (see mergeAlertMaps). */
+  private origins = new WeakMap<AlertView, ViewOrigin>();
 
   constructor(private readonly core: ConsoleCore) {
     core.provideSnapshot('alerts.update', (): AlertsUpdate => ({ kind: 'snapshot', seq: this.seq, environment: this.environment, alerts: [...this.alerts.values()] }));
@@ -125,7 +127,7 @@ export class AlertsFeature implements Feature {
       async (signal) => {
         // This cycle's answers only (a failed replica's old answer could resurrect resolved alerts), so the
         // previous poll's 50,000 parsed alerts are not kept alive while the next answer is read.
-        const lastGood = new Map<string, GettableAlert[]>();
+        const lastGood = new Map<string, Map<string, GettableAlert>>();
         const lastSilences = new Map<string, GettableSilence[]>();
         const withStatus = cycle % STATUS_EVERY === 0 || runtime.alertmanager.some((s) => !this.peers.has(s.name));
         cycle += 1;
@@ -133,12 +135,11 @@ export class AlertsFeature implements Feature {
           runtime.alertmanager.map(async (source) => {
             const started = performance.now();
             try {
-              const known = this.parsedBySource.get(source.name) ?? new Map<string, GettableAlert>();
-              const intern = (a: GettableAlert): GettableAlert => reuseUnchanged(known.get(a.fingerprint), a);
+              const known = this.parsedBySource.get(source.name);
+              const intern = known ? (a: GettableAlert): GettableAlert => reuseUnchanged(known.get(a.fingerprint), a) : undefined;
               const [alerts, silences] = await Promise.all([source.client.alerts({ signal, intern }), source.client.silences({ signal })]);
               source.health.recordSuccess(performance.now() - started);
-              lastGood.set(source.name, alerts);
-              this.parsedBySource.set(source.name, new Map(alerts.map((a) => [a.fingerprint, a])));
+              lastGood.set(source.name, byFingerprint(alerts));
               lastSilences.set(source.name, silences);
             } catch (err) {
               source.health.recordFailure(err);
@@ -159,7 +160,9 @@ export class AlertsFeature implements Feature {
         if (okNames.size > 0) {
           // Only sources that answered this cycle count; a failed replica's old answer could resurrect resolved alerts.
           this.setSilences(mergeSilences([...lastSilences].filter(([name]) => okNames.has(name)).map(([source, silences]) => ({ source, silences }))));
-          this.apply(mergeAlerts([...lastGood].filter(([name]) => okNames.has(name)).map(([source, alerts]) => ({ source, alerts }))));
+          for (const [name, byFp] of lastGood) if (okNames.has(name)) this.parsedBySource.set(name, byFp);
+          const perSource = [...lastGood].filter(([name]) => okNames.has(name)).map(([source, byFp]) => ({ source, byFingerprint: byFp }));
+          this.apply(mergeAlertMaps(perSource, this.alerts, this.origins).merged);
         }
         const failed = results.find((r) => r.status === 'rejected');
         if (okNames.size === 0 && failed) throw (failed as PromiseRejectedResult).reason;
@@ -216,7 +219,13 @@ export class AlertsFeature implements Feature {
   }
 
   private apply(merged: Map<string, AlertView>): void {
-    const next = applyAcks(merged, this.silences);
+    const next = applyAcks(merged, this.silences, {
+      inPlace: true,
+      onReplace: (before, after) => {
+        const origin = this.origins.get(before);
+        if (origin) this.origins.set(after, origin);
+      },
+    });
     const { upserted, removed } = diffAlerts(this.alerts, next, true);
     this.alerts = next;
     if (upserted.length === 0 && removed.length === 0) return;

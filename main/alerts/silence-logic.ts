@@ -60,9 +60,14 @@ function toView(s: GettableSilence, alertmanagers: string[]): SilenceView {
 /**
  * Acknowledgement of each alert: active ACK! silences that silence it (status.silencedBy) or whose matchers
  * match its labels (a fresh ACK before Alertmanager's next status update). Returns a new map of alerts
- * with `ack` set or cleared; untouched alerts keep their identity.
+ * (or, `inPlace`, the same map) with `ack` set or cleared; untouched alerts keep their identity.
  */
-export function applyAcks(alerts: Map<string, AlertView>, silences: SilenceView[]): Map<string, AlertView> {
+export function applyAcks(
+  alerts: Map<string, AlertView>,
+  silences: SilenceView[],
+  opts: { inPlace?: boolean; onReplace?: (before: AlertView, after: AlertView) => void } = {},
+): Map<string, AlertView> {
+  const inPlace = opts.inPlace ?? false;
   const acks = silences.filter((s) => s.isAck && s.state === 'active');
   const ackById = new Map(acks.map((s) => [s.id, s]));
   const compiled = acks.map((s) => {
@@ -80,7 +85,8 @@ export function applyAcks(alerts: Map<string, AlertView>, silences: SilenceView[
     if (an) byAlertname.set(an.value, [...(byAlertname.get(an.value) ?? []), c]);
     else general.push(c);
   }
-  const out = new Map<string, AlertView>();
+  // In place, a 50,000-entry map is not built again on every poll.
+  const out = inPlace ? alerts : new Map<string, AlertView>();
   const none: typeof compiled = [];
   for (const [fp, a] of alerts) {
     // Allocates only for alerts an ACK covers: this runs over every alert on every poll.
@@ -95,7 +101,11 @@ export function applyAcks(alerts: Map<string, AlertView>, silences: SilenceView[
       for (const c of list) if (!found?.has(c.s.id) && c.match(a.labels)) (found ??= new Map()).set(c.s.id, c.s);
     }
     const ack = found ? ackInfo([...found.values()]) : null;
-    out.set(fp, sameAck(a.ack ?? null, ack) ? a : { ...a, ack });
+    if (!sameAck(a.ack ?? null, ack)) {
+      const acked = { ...a, ack };
+      out.set(fp, acked);
+      opts.onReplace?.(a, acked);
+    } else if (!inPlace) out.set(fp, a);
   }
   return out;
 }
