@@ -2,7 +2,9 @@
  * In-page instruments, installed with page.addInitScript before the renderer loads:
  * - every WebSocket message received (time, characters, event name) — the bridge is a WebSocket;
  * - 'longtask' entries (PerformanceObserver, buffered);
- * - armFilter(): from the next keydown to the inbox's count line changing, then the next frame.
+ * - armFilter(): from the next keydown to the inbox's count line changing, then the next frame;
+ * - armMessage(topic): a promise for the next message of that topic, awaited by afterArmedMessage() in one
+ *   evaluate (no polling of the page while a figure measures its main-thread time).
  */
 import type { Page } from 'playwright-core';
 
@@ -19,6 +21,8 @@ interface BenchState {
   armFilter(timeoutMs: number): Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
   /** Set by armFilter-in-page callers: the pending measurement, awaited after the key press. */
   filterP?: Promise<{ toTextMs: number; toFrameMs: number; text: string } | null>;
+  armMessage(topic: string): void;
+  armed: Promise<MsgRecord> | null;
 }
 
 export type BenchWindow = Window & { __bench: BenchState };
@@ -28,7 +32,9 @@ export type BenchWindow = Window & { __bench: BenchState };
  * in the page).
  */
 export const PROBE_SCRIPT = String.raw`(() => {
-  const state = { msgs: [], longtasks: [], onMessage: null };
+  const state = { msgs: [], longtasks: [], onMessage: null, armed: null };
+  const waiting = [];
+  state.armMessage = (topic) => { state.armed = new Promise((resolve) => waiting.push({ topic, resolve })); };
   state.armFilter = (timeoutMs) => new Promise((resolve) => {
     // The count line may be re-created by React: look it up again at every mutation.
     const read = () => { const el = document.querySelector('.list-count'); return el ? el.textContent || '' : null; };
@@ -60,6 +66,7 @@ export const PROBE_SCRIPT = String.raw`(() => {
       state.msgs.push(rec);
       if (state.msgs.length > 20000) state.msgs.splice(0, 10000);
       if (state.onMessage) state.onMessage(rec);
+      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i].topic === rec.name) waiting.splice(i, 1)[0].resolve(rec);
     });
     return ws;
   };
@@ -76,6 +83,34 @@ export const PROBE_SCRIPT = String.raw`(() => {
 /** Resolves after three animation frames and then `quietMs`. */
 export async function settle(page: Page, quietMs = 100): Promise<void> {
   await page.evaluate((ms) => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, ms))))), quietMs);
+}
+
+/** Arms a promise in the page for the next message of `topic` (call before causing it). */
+export async function armMessage(page: Page, topic: string): Promise<void> {
+  await page.evaluate((t) => (window as unknown as BenchWindow).__bench.armMessage(t), topic);
+}
+
+/**
+ * One evaluate: waits in the page for the armed message, then three frames and `quietMs` (as settle());
+ * resolves with the message's arrival time (performance.now() in the page) or null after `timeoutMs`.
+ */
+export async function afterArmedMessage(page: Page, quietMs: number, timeoutMs: number): Promise<number | null> {
+  return page.evaluate(
+    ([ms, limit]) => {
+      const armed = (window as unknown as BenchWindow).__bench.armed;
+      if (!armed) return null;
+      const timeout = new Promise<null>((r) => setTimeout(() => r(null), limit));
+      return Promise.race([armed, timeout]).then((m) =>
+        m === null ? null : new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(m.t), ms))))),
+      );
+    },
+    [quietMs, timeoutMs] as const,
+  );
+}
+
+/** One evaluate that just waits `ms` in the page: the same shape as afterArmedMessage, for a baseline window. */
+export async function idleInPage(page: Page, ms: number): Promise<void> {
+  await page.evaluate((t) => new Promise<void>((r) => setTimeout(r, t)), ms);
 }
 
 export async function messageCount(page: Page, topic: string): Promise<number> {

@@ -1,9 +1,15 @@
 /**
- * `node --import tsx bench/profile-renderer.ts [alerts]`: a CDP CPU profile of the renderer around (1) a poll
- * with 1% of the alerts changed and (2) ten seconds of scrolling the flat inbox; prints the functions with
- * the most self time. A tool for finding why figures 2b and 3b miss; not part of `npm run bench`.
+ * `node --import tsx bench/profile-renderer.ts [N=50000] [update|churn] [rounds]`, tools for finding why
+ * figures 2b, 3b and 6d miss (not part of `npm run bench`):
+ * - update (default; `pregc` collects garbage before each poll): a CDP CPU profile of the renderer around the first and the second poll with 1% of
+ *   the alerts changed, then around ten seconds of scrolling the flat inbox; prints the functions with the
+ *   most self time (map positions with dist/renderer/app.js.map).
+ * - churn: the inbox hidden (Servers pane shown, as in figure 6d); a heap snapshot, `rounds` polls in which
+ *   1% of the alerts resolve and the previous 1% fire again, everything fires again, a second snapshot;
+ *   prints what grew, by constructor/type (count and self size).
  */
 import type { CDPSession } from 'playwright-core';
+import { heapByType, takeHeapSnapshot } from './heap-snapshot';
 import { launchChromium } from '../e2e/support/chromium';
 import { stopAll } from '../test/support/real-servers';
 import { startAlertsScene } from './alerts-scene';
@@ -38,16 +44,42 @@ function top(profile: Profile, n = 25): string {
     .join('\n');
 }
 
+/** The heaviest call paths (self time of a node and its 4 nearest callers). */
+function heavyPaths(profile: Profile, n = 12): string {
+  const parent = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node);
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const name = (f: ProfileNode['callFrame']) => `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  const byPath = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0;
+    if (us === 0 || node.callFrame.functionName === '(idle)') continue;
+    const chain = [name(node.callFrame)];
+    for (let p = parent.get(node.id), k = 0; p && k < 4; p = parent.get(p.id), k++) chain.push(name(p.callFrame));
+    const key = chain.join(' < ');
+    byPath.set(key, (byPath.get(key) ?? 0) + us);
+  }
+  return [...byPath]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`)
+    .join('\n');
+}
+
 async function profiled(s: CDPSession, what: string, fn: () => Promise<void>): Promise<void> {
   await s.send('Profiler.enable');
   await s.send('Profiler.setSamplingInterval', { interval: 200 });
   await s.send('Profiler.start');
   await fn();
   const { profile } = (await s.send('Profiler.stop')) as unknown as { profile: Profile };
-  console.log(`\n== ${what}\n${top(profile)}`);
+  console.log(`\n== ${what}\n${top(profile)}\n-- heaviest paths\n${heavyPaths(profile)}`);
 }
 
-const total = Number(process.argv[2] ?? 50_000);
+const args = process.argv.slice(2).filter((a) => a !== 'alerts');
+const total = Number(args.find((a) => /^\d+$/.test(a)) ?? 50_000);
+const mode = args.includes('churn') ? 'churn' : 'update';
+const rounds = Number(args.filter((a) => /^\d+$/.test(a))[1] ?? 20);
 const browser = await launchChromium();
 const scene = await startAlertsScene(browser, total, 600_000);
 try {
@@ -57,20 +89,61 @@ try {
   await settle(page, 500);
   const s = await page.context().newCDPSession(page);
   await s.send('HeapProfiler.collectGarbage');
-  console.log(`renderer JS heap with ${total} alerts, after GC: ${((await s.send('Runtime.getHeapUsage')).usedSize / 1024 / 1024).toFixed(0)} MB`);
-  const changed = total / 100;
-  await alertmanagerClient(scene.am.url).postAlerts(Array.from({ length: changed }, (_, k) => syntheticAlert(k * 100, { summary: 'changed' })));
-  await profiled(s, `1% update of ${total}`, async () => {
+  console.log(`renderer JS heap with ${total} alerts, after GC: ${((await s.send('Runtime.getHeapUsage')).usedSize / 1024 / 1024).toFixed(1)} MB`);
+  const am = alertmanagerClient(scene.am.url);
+  const poll = async () => {
     const before = await messageCount(page, 'alerts.update');
     await scene.console.core.invoke('alerts.refresh', {});
-    await waitFor('diff', async () => (await messageCount(page, 'alerts.update')) > before, 60_000, 20);
+    await waitFor('diff', async () => (await messageCount(page, 'alerts.update')) > before, 60_000, 50);
     await settle(page, 300);
-  });
-  await page.getByRole('region', { name: 'Alerts' }).getByRole('combobox', { name: 'Group by' }).selectOption('');
-  await sleep(2000);
-  await profiled(s, 'scrolling the flat list for 10 s', async () => {
-    await page.evaluate(`(async () => { const el = document.querySelector('.alert-scroll'); const end = performance.now() + 10000; while (performance.now() < end) { el.scrollTop += el.clientHeight * 3; await new Promise((r) => requestAnimationFrame(r)); } })()`);
-  });
+  };
+  if (mode === 'update') {
+    const changed = total / 100;
+    for (const round of [1, 2]) {
+      await am.postAlerts(Array.from({ length: changed }, (_, k) => syntheticAlert(k * 100, { summary: `changed ${round}` })));
+      // `pregc`: collect first, so the profile shows the update's own GC, not the debt of the initial load.
+      if (args.includes('pregc')) await s.send('HeapProfiler.collectGarbage');
+      await profiled(s, `1% update of ${total}, poll ${round}`, poll);
+    }
+    await page.getByRole('region', { name: 'Alerts' }).getByRole('combobox', { name: 'Group by' }).selectOption('');
+    await sleep(2000);
+    await profiled(s, 'scrolling the flat list for 10 s', async () => {
+      await page.evaluate(`(async () => { const el = document.querySelector('.alert-scroll'); const end = performance.now() + 10000; while (performance.now() < end) { el.scrollTop += el.clientHeight * 3; await new Promise((r) => requestAnimationFrame(r)); } })()`);
+    });
+  } else {
+    // As figure 6d: the inbox mounted but hidden (React <Activity>), the Servers pane shown.
+    await page.evaluate(() => (location.hash = '#/servers'));
+    await settle(page, 1000);
+    const slice = Math.max(1, Math.round(total / 100));
+    const fire = (from: number, opts: { endsAt?: string; startsAt?: string }) => Array.from({ length: slice }, (_, k) => syntheticAlert((from + k) % total, opts));
+    // One round first, so the snapshots compare steady states (first-time code and caches are built).
+    await am.postAlerts(fire(0, { endsAt: new Date().toISOString() }));
+    await poll();
+    await am.postAlerts(fire(0, { startsAt: new Date().toISOString() }));
+    await poll();
+    const snap0 = await takeHeapSnapshot(s);
+    for (let r = 1; r <= rounds; r++) {
+      const now = new Date().toISOString();
+      await am.postAlerts([...fire(r * slice, { endsAt: now }), ...(r > 1 ? fire((r - 1) * slice, { startsAt: now }) : [])]);
+      await poll();
+      if (r % 5 === 0) console.log(`churn round ${r} of ${rounds}`);
+    }
+    await am.postAlerts(fire(rounds * slice, { startsAt: new Date().toISOString() }));
+    await poll();
+    await settle(page, 2000);
+    const snap1 = await takeHeapSnapshot(s);
+    const a = heapByType(snap0);
+    const b = heapByType(snap1);
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
+    console.log(`\n== heap after ${rounds} churn rounds: ${mb(a.total)} → ${mb(b.total)} MB (${(((b.total / a.total) - 1) * 100).toFixed(1)} %), nodes ${a.count} → ${b.count}`);
+    const keys = new Set([...a.byType.keys(), ...b.byType.keys()]);
+    const rows = [...keys].map((k) => {
+      const x = a.byType.get(k) ?? { count: 0, size: 0 };
+      const y = b.byType.get(k) ?? { count: 0, size: 0 };
+      return { k, dc: y.count - x.count, ds: y.size - x.size, size: y.size };
+    });
+    for (const r of rows.sort((p, q) => Math.abs(q.ds) - Math.abs(p.ds)).slice(0, 30)) console.log(`${(r.ds / 1024).toFixed(0).padStart(8)} kB ${String(r.dc).padStart(8)} objs  (now ${mb(r.size)} MB)  ${r.k}`);
+  }
 } finally {
   await scene.close();
   await browser.close();

@@ -75,6 +75,49 @@ export const useAlertsStore = create<AlertsState>(() => ({
   pending: { environment: null, alerts: [], errors: [], updatedAt: null },
 }));
 
+function lowerBound(sorted: readonly AlertView[], a: AlertView): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareAlerts(sorted[mid]!, a) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `sorted` (compareAlerts order) after a change, as a new array: `gone` are objects of `sorted` that leave,
+ * `added` the objects that come. Most changes of a warm poll are an alert replaced by a new version with the
+ * same place in the order (same severity, start and fingerprint: a new annotation, a silence, an ack); those
+ * are written over the old object at its place (binary search) in a copy of the array, with no merge and no
+ * sort. What is left (alerts that came, went, or moved) goes through mergeSorted. Same result as
+ * mergeSorted(sorted, gone, added).
+ */
+export function updateSorted(sorted: readonly AlertView[], gone: readonly AlertView[], added: readonly AlertView[]): AlertView[] {
+  if (gone.length === 0 && added.length === 0) return sorted.slice();
+  const goneByFp = new Map<string, AlertView>();
+  for (const g of gone) goneByFp.set(g.fingerprint, g);
+  const pairs: [AlertView, AlertView][] = [];
+  const restAdded: AlertView[] = [];
+  for (const a of added) {
+    const g = goneByFp.get(a.fingerprint);
+    if (g && compareAlerts(g, a) === 0) {
+      pairs.push([g, a]);
+      goneByFp.delete(a.fingerprint);
+    } else restAdded.push(a);
+  }
+  if (pairs.length === 0) return mergeSorted(sorted, gone, added);
+  const restGone = goneByFp.size === gone.length ? gone : [...goneByFp.values()];
+  const out = restGone.length === 0 && restAdded.length === 0 ? sorted.slice() : mergeSorted(sorted, restGone, restAdded);
+  for (const [g, a] of pairs) {
+    const i = lowerBound(out, g);
+    if (out[i] === g) out[i] = a;
+    else return mergeSorted(sorted, gone, added); // not in the list it was said to leave: the general path
+  }
+  return out;
+}
+
 export function applyAlertsUpdate(
   state: Pick<AlertsState, 'seq' | 'environment' | 'byFingerprint'> & { sorted?: readonly AlertView[] },
   update: AlertsUpdate,
@@ -100,7 +143,7 @@ export function applyAlertsUpdate(
     map.set(a.fingerprint, a);
     added.push(a);
   }
-  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: mergeSorted(sorted, gone, added), change: state.sorted ? { base: state.sorted, gone, added } : null };
+  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: updateSorted(sorted, gone, added), change: state.sorted ? { base: state.sorted, gone, added } : null };
 }
 
 onTopic('alerts.update', (update) => useAlertsStore.setState((s) => applyAlertsUpdate(s, update)));

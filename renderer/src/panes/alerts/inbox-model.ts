@@ -1,7 +1,8 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
 import { safeExternalUrl } from '../../../../main/core/safe-url';
+import { updateSorted } from '../../store/alerts-store';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
-import { compareAlerts, compareGroups, InboxRowList, mergeSorted, severityRank, SortedGrouper, uiState, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
+import { compareAlerts, compareGroups, InboxRowList, severityRank, SortedGrouper, uiState, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
 
 export interface InboxView {
   rows: InboxRowList;
@@ -110,7 +111,7 @@ export function updateInbox(
       continue;
     }
     seen.add(g.value);
-    const alerts = mergeSorted(g.alerts, t.out, t.in);
+    const alerts = updateSorted(g.alerts, t.out, t.in);
     if (alerts.length === 0) continue;
     const counts = { ...g.counts };
     for (const a of t.out) counts[uiState(a)] -= 1;

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { AlertView } from '../../../preload/contract';
+import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
+import { updateSorted } from './alerts-store';
+
+function alert(fp: string, severity: string, startsAt: string, summary = ''): AlertView {
+  return { fingerprint: fp, labels: { alertname: 'A', severity }, annotations: { summary }, startsAt, updatedAt: '', endsAt: '', generatorURL: '', state: 'active', silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: ['am'] };
+}
+
+const SEVERITIES = ['critical', 'warning', 'info', 'x'];
+const STARTS = ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'];
+
+test('updateSorted: an alert replaced at its own place is written over in a copy; the list it came from is not changed', () => {
+  const a = alert('a', 'critical', STARTS[0]!);
+  const b = alert('b', 'warning', STARTS[0]!);
+  const c = alert('c', 'info', STARTS[0]!);
+  const sorted = [a, b, c];
+  const b2 = alert('b', 'warning', STARTS[0]!, 'new summary');
+  const out = updateSorted(sorted, [b], [b2]);
+  assert.deepEqual(out, [a, b2, c]);
+  assert.equal(out[1], b2);
+  assert.deepEqual(sorted, [a, b, c]);
+  assert.notEqual(out, sorted);
+  // Moved (a new start), removed and added in the same change.
+  const a2 = alert('a', 'critical', STARTS[2]!);
+  const d = alert('d', 'critical', STARTS[1]!);
+  assert.deepEqual(updateSorted(out, [a, c, b2], [a2, b, d]).map((x) => x.fingerprint), ['a', 'd', 'b']);
+});
+
+test('updateSorted gives the same list as mergeSorted and as a full sort (random changes)', () => {
+  const arbAlert = fc.record({ fp: fc.integer({ min: 0, max: 40 }), sev: fc.integer({ min: 0, max: 3 }), start: fc.integer({ min: 0, max: 2 }), v: fc.integer({ min: 0, max: 3 }) });
+  fc.assert(
+    fc.property(fc.array(arbAlert, { maxLength: 40 }), fc.array(arbAlert, { maxLength: 15 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }), (initial, upserts, removals) => {
+      const byFp = new Map<string, AlertView>();
+      for (const x of initial) byFp.set(`f${x.fp}`, alert(`f${x.fp}`, SEVERITIES[x.sev]!, STARTS[x.start]!, `v${x.v}`));
+      const sorted = [...byFp.values()].sort(compareAlerts);
+      const gone: AlertView[] = [];
+      const added: AlertView[] = [];
+      const next = new Map(byFp);
+      for (const fp of removals) {
+        const old = next.get(`f${fp}`);
+        if (old && byFp.get(`f${fp}`) === old) gone.push(old);
+        next.delete(`f${fp}`);
+      }
+      for (const x of upserts) {
+        const fp = `f${x.fp}`;
+        if (added.some((a) => a.fingerprint === fp)) continue;
+        const old = next.get(fp);
+        if (old) gone.push(old);
+        // Often the same place (same severity and start), sometimes a move.
+        const same = old && x.v !== 0;
+        const a = same ? alert(fp, old.labels.severity!, old.startsAt, `u${x.v}`) : alert(fp, SEVERITIES[x.sev]!, STARTS[x.start]!, `u${x.v}`);
+        next.set(fp, a);
+        added.push(a);
+      }
+      const expected = [...next.values()].sort(compareAlerts);
+      assert.deepEqual(updateSorted(sorted, gone, added), expected);
+      assert.deepEqual(updateSorted(sorted, gone, added), mergeSorted(sorted, gone, added));
+    }),
+    { numRuns: 300 },
+  );
+});
