@@ -8,6 +8,14 @@ import { diffTiles, firingByInstance, mergeTiles, resolveQueries, summarize, typ
 import { pollSource, pollSparklines, queryHistory } from './fleet-poll';
 import { startHealthChecks, type HealthCheck } from './health-checks';
 
+/**
+ * A diff with more tiles than twice this (the first poll of a big fleet) goes out in two messages: its first
+ * FIRST_CHUNK tiles, worst first — more than a screen holds —, then the rest REST_DELAY_MS later, so that the
+ * renderer parses and paints a screenful first. Both carry the whole summary.
+ */
+export const FIRST_CHUNK = 250;
+export const REST_DELAY_MS = 50;
+
 const DEFAULT_THRESHOLDS: FleetState['thresholds'] = {
   cpu: { warning: 80, critical: 95 },
   memory: { warning: 85, critical: 95 },
@@ -48,6 +56,8 @@ export class FleetFeature implements Feature {
   private sent = new Map<string, ServerTile>();
   /** When each source's sparklines were last fetched: refreshes in between do not fetch them again. */
   private sparklinesAt = new Map<string, number>();
+  /** The tiles of a big diff after its first FIRST_CHUNK, due a moment later (sent before any newer diff). */
+  private rest: { timer: NodeJS.Timeout; send: () => void } | null = null;
 
   constructor(
     private readonly core: ConsoleCore,
@@ -100,6 +110,8 @@ export class FleetFeature implements Feature {
     this.state = { ...emptyState(runtime.name, queries, thresholds), healthChecks, sources: [...this.sourceStatus.values()], summary: summarize([], healthChecks) };
     this.sent = new Map();
     this.sparklinesAt = new Map();
+    if (this.rest) clearTimeout(this.rest.timer);
+    this.rest = null;
     this.seq += 1;
     this.core.emit('fleet.update', this.snapshot());
     this.lines = { environment: runtime.name, updatedAt: null, bySource: {} };
@@ -166,8 +178,22 @@ export class FleetFeature implements Feature {
     });
   }
 
+  dispose(): void {
+    if (this.rest) clearTimeout(this.rest.timer);
+    this.rest = null;
+  }
+
+  private flushRest(): void {
+    const rest = this.rest;
+    if (!rest) return;
+    this.rest = null;
+    clearTimeout(rest.timer);
+    rest.send();
+  }
+
   private publish(runtime: EnvironmentRuntime): void {
     if (runtime !== this.runtime) return;
+    this.flushRest();
     const firing = firingByInstance(this.alerts.current().values());
     const tiles = mergeTiles(this.bySource.values(), firing);
     const healthChecks = this.checks.map((c) => c.tile);
@@ -181,8 +207,20 @@ export class FleetFeature implements Feature {
       updatedAt: this.core.now(),
     };
     const { upserted, removed } = diffTiles(this.sent, tiles);
-    this.seq += 1;
     const { environment, updatedAt, summary, sources } = this.state;
-    this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted: toWireTiles(upserted), removed, summary, sources, healthChecks });
+    const emitDiff = (part: ServerTile[], gone: string[]): void => {
+      this.seq += 1;
+      this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted: toWireTiles(part), removed: gone, summary, sources, healthChecks });
+    };
+    if (upserted.length <= 2 * FIRST_CHUNK) {
+      emitDiff(upserted, removed);
+      return;
+    }
+    // `tiles` is worst first, and so is `upserted`.
+    emitDiff(upserted.slice(0, FIRST_CHUNK), removed);
+    const later = upserted.slice(FIRST_CHUNK);
+    const timer = setTimeout(() => this.flushRest(), REST_DELAY_MS);
+    timer.unref?.();
+    this.rest = { timer, send: () => emitDiff(later, []) };
   }
 }

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { parseConfig } from '../../main/config/load';
 import type { ConsoleConfigInput } from '../../main/config/schema';
 import { createConsole } from '../../main/core/create-console';
-import type { FleetState, ServerTile } from '../../preload/contract';
+import type { FleetState, FleetUpdate, ServerTile } from '../../preload/contract';
+import { expandTiles, roundForDisplay } from '../../preload/contract';
+import { FIRST_CHUNK, REST_DELAY_MS } from '../../main/fleet/fleet-feature';
 import { DEFAULT_QUERIES } from '../../main/fleet/fleet-model';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
 import { waitFor as waitForShared } from '../support/wait';
@@ -250,18 +252,22 @@ describe('fleet against real Prometheus, node_exporter and the synthetic fleet',
   });
 });
 
-describe('query count does not grow with the fleet (200 instances)', { timeout: 180_000 }, () => {
+describe('query count does not grow with the fleet (600 instances)', { timeout: 180_000 }, () => {
   let stack: DemoStack;
   let proxy: Awaited<ReturnType<typeof countingProxy>>;
   let c: ReturnType<typeof consoleFor>;
+  const updates: { at: number; update: FleetUpdate }[] = [];
   before(async () => {
     // One scrape of the whole fleet (honor_labels); per-host liveness comes from synthetic_instance_up.
-    stack = await startDemoStack({ syntheticInstances: 200, syntheticMode: 'aggregate' });
+    stack = await startDemoStack({ syntheticInstances: 600, syntheticMode: 'aggregate' });
     proxy = await countingProxy(stack.prometheusUrl);
     c = consoleFor(
       { name: 'big', prometheus: [{ name: 'counted', url: proxy.url }], queries: { up: 'synthetic_instance_up' } },
       { prometheusMs: 3_600_000, sparklineMs: 3_600_000 },
     );
+    c.core.subscribe((e) => {
+      if (e.name === 'fleet.update') updates.push({ at: performance.now(), update: e.payload });
+    });
     await c.core.start();
   });
   after(async () => {
@@ -270,19 +276,42 @@ describe('query count does not grow with the fleet (200 instances)', { timeout: 
     await stack?.stop();
   });
 
-  test('200 tiles from a configured `up` expression, still 7 queries per poll + 2 per sparkline cycle', async () => {
-    await waitFor('200 tiles with memory', () => {
+  test('600 tiles from a configured `up` expression, still 7 queries per poll + 2 per sparkline cycle', async () => {
+    await waitFor('600 tiles with memory', () => {
       const t: ServerTile[] = c.fleet.current().tiles;
-      return t.length === 200 && t.every((x) => x.values.memory !== null);
+      return t.length === 600 && t.every((x) => x.values.memory !== null);
     }, 60_000).catch(async () => {
       await c.core.refreshNow();
-      return waitFor('200 tiles with memory (after refresh)', () => c.fleet.current().tiles.length === 200 && c.fleet.current().tiles.every((x) => x.values.memory !== null), 30_000);
+      return waitFor('600 tiles with memory (after refresh)', () => c.fleet.current().tiles.length === 600 && c.fleet.current().tiles.every((x) => x.values.memory !== null), 30_000);
     });
     // Sparkline refreshes so far (the first cycle; the cadence is an hour): 2 range queries each.
     assert.ok(proxy.counts.range >= 2 && proxy.counts.range % 2 === 0, `range queries: ${proxy.counts.range}`);
     const before = { ...proxy.counts };
     await c.core.refreshNow();
     assert.deepEqual({ query: proxy.counts.query - before.query, range: proxy.counts.range - before.range }, { query: 7, range: 0 });
-    assert.equal(c.fleet.current().tiles.length, 200);
+    assert.equal(c.fleet.current().tiles.length, 600);
+  });
+
+  test('the first poll of a big fleet goes out as a screenful of the worst tiles, then the rest; the renderer rebuilds all', async () => {
+    const diffs = updates.filter((u) => u.update.kind === 'diff' && u.update.upserted.length > 0);
+    const [first, second] = diffs.map((d) => d.update as Extract<FleetUpdate, { kind: 'diff' }>);
+    assert.ok(first && second, `two diffs with tiles, got ${diffs.length}`);
+    const count = (u: typeof first) => u.upserted.reduce((n, g) => n + g.tiles.length, 0);
+    assert.equal(count(first), FIRST_CHUNK);
+    assert.equal(count(second), 600 - FIRST_CHUNK);
+    assert.equal(second.seq, first.seq + 1, 'consecutive diffs, no gap for the renderer');
+    assert.ok(diffs[1]!.at - diffs[0]!.at >= REST_DELAY_MS - 5, 'the rest comes a moment later');
+    // Both carry the whole fleet's summary; the first chunk holds the worst tiles.
+    const total = (u: typeof first) => u.summary.ok + u.summary.warning + u.summary.critical + u.summary.down;
+    assert.equal(total(first), 600);
+    assert.deepEqual(second.summary, first.summary);
+    const rank = { down: 0, critical: 1, warning: 2, ok: 3 } as const;
+    const worstOfRest = Math.min(...second.upserted.flatMap((g) => g.tiles.map((t) => rank[t.state])));
+    assert.ok(first.upserted.every((g) => g.tiles.every((t) => rank[t.state] <= worstOfRest)), 'no tile of the rest is worse than one of the first chunk');
+    // What the renderer rebuilds from both is the core's fleet, values at display precision.
+    const rebuilt = new Map([...expandTiles(first.upserted, first.updatedAt), ...expandTiles(second.upserted, second.updatedAt)].map((t) => [t.id, t]));
+    assert.equal(rebuilt.size, 600);
+    assert.deepEqual([...rebuilt.keys()].sort(), c.fleet.current().tiles.map((t) => t.id).sort());
+    assert.ok([...rebuilt.values()].every((t) => t.values.memory !== null && roundForDisplay('memory', t.values.memory) === t.values.memory), 'memory at 0.1 %');
   });
 });

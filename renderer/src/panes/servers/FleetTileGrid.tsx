@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import type { FleetThresholds, TileSparkline } from '../../../../preload/contract';
 import { ServerTileButton } from './ServerTileButton';
@@ -6,6 +6,8 @@ import { STATES, TILE_GAP, columnsFor, layoutRows, moveFocus, type GridRow, type
 
 const HEADER_HEIGHT = 34;
 const ROW_HEIGHT = 150;
+/** Rows rendered beyond the visible ones, above and below. */
+const OVERSCAN = 6;
 
 /**
  * Row heights from the ResizeObserver only (after layout, before paint). The library's default also reads
@@ -60,12 +62,28 @@ export function FleetTileGrid({ groups, groupBy, sparklines, thresholds, now, sh
   const { rows, rowOfTile } = useMemo(() => layoutRows(groups, columns, groupBy !== ''), [groups, columns, groupBy]);
   const count = rowOfTile.length;
 
+  // The first tiles paint with one row of margin; the full margin (smooth scrolling, keyboard moves) follows
+  // right after that frame.
+  const [overscan, setOverscan] = useState(1);
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    if (!hasRows || overscan === OVERSCAN) return;
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      t = setTimeout(() => setOverscan(OVERSCAN), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(t);
+    };
+  }, [hasRows, overscan]);
+
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => (rows[i]?.kind === 'header' ? HEADER_HEIGHT : ROW_HEIGHT),
     getItemKey: (i) => rows[i]?.key ?? i,
-    overscan: 6,
+    overscan,
     initialRect: { width: 1000, height: 800 },
     measureElement: measureRow,
   });
