@@ -84,6 +84,21 @@ export class DeepPager implements AsyncIterable<DeepPage> {
     return this.finished;
   }
 
+  /**
+   * Resolves once the pager knows its mode (server capabilities read, point in time opened or refused); never
+   * rejects — a failure there is the first page's error. Lets a caller send its page request ahead of others.
+   */
+  opened(): Promise<void> {
+    return this.ensureStarted().catch(() => undefined);
+  }
+
+  private startP: Promise<void> | null = null;
+
+  private ensureStarted(): Promise<void> {
+    this.startP ??= this.start();
+    return this.startP;
+  }
+
   /** The next page, or null when everything (or maxHits) has been returned. Calls are serialised. */
   next(): Promise<DeepPage | null> {
     const run = this.inflight.catch(() => null).then(() => this.fetchPage());
@@ -148,7 +163,7 @@ export class DeepPager implements AsyncIterable<DeepPage> {
   private async fetchPage(): Promise<DeepPage | null> {
     if (this.finished) return null;
     try {
-      if (this.modeValue === null) await this.start();
+      if (this.modeValue === null) await this.ensureStarted();
       const mode = this.modeValue as DeepPagerMode;
       const remaining = this.maxHits - this.fetchedValue;
       const size = Math.min(this.pageSize, remaining);

@@ -194,7 +194,12 @@ export class LogsFeature implements Feature {
     const pager = new DeepPager(src.client, { search: { ...base, highlight: true }, pageSize: a.size, maxHits: MAX_DEEP_HITS, keepAlive: PIT_KEEP_ALIVE });
     const aggBody = buildLogSearch({ ...base, size: 0, highlight: false, histogramIntervalMs: interval.ms, trackTotalHits: false, tiebreaker: null });
     const termsBody = buildLogSearch({ ...base, size: 0, highlight: false, histogramIntervalMs: null, termsFields: SIDEBAR_TERMS_FIELDS, termsSize: 10, trackTotalHits: false, tiebreaker: null });
-    const [first, agg, terms] = await Promise.allSettled([pager.next(), src.client.search(aggBody), src.client.search(termsBody)]);
+    // The page first, then the aggregations: the server answers the (large) page while it still counts, and the
+    // core converts that page meanwhile. Opening the point in time is one short round trip.
+    await pager.opened();
+    const firstP = pager.next();
+    await new Promise<void>((r) => setImmediate(r));
+    const [first, agg, terms] = await Promise.allSettled([firstP, src.client.search(aggBody), src.client.search(termsBody)]);
     if (first.status === 'rejected') {
       await pager.close();
       backendError(first.reason);

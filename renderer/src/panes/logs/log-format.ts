@@ -46,8 +46,11 @@ export function levelClass(level: string | null): string {
   return 'lvl-info';
 }
 
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
+/** `12,345` (one shared formatter: toLocaleString builds one per call, ~2 ms per search in the sidebar and histogram). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 export function describeRange(from: number, to: number): string {
