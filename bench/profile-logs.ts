@@ -1,5 +1,7 @@
 /**
- * `node --import tsx bench/profile-logs.ts [core|renderer|both] [runs]`: where figure 5a/5a′'s time goes.
+ * `node --import tsx bench/profile-logs.ts [core|renderer|both|cpu] [runs]`: where figure 5a/5a′'s time goes.
+ * cpu: the core's CPU time per search (utime+stime from /proc, not wall time: steady on a busy machine), for
+ * 500- and 10,000-hit pages, with the bridge bytes and the client's parse + decode CPU time.
  * core: the real core in its own process under `node --cpu-prof`, `runs` 10,000-hit searches over the bridge;
  * prints the top self-time functions of the core and the bridge client's timings (request → answer, parse).
  * renderer: the Logs pane in Chromium, a CDP CPU profile around `runs` 500-hit searches (mapped through
@@ -7,6 +9,7 @@
  * A tool for finding why 5a/5a′ miss; not part of `npm run bench`. Run `node scripts/build.mjs` first.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { decodeLogHits, type LogHitTable } from '../preload/contract';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +55,33 @@ const proxy = await startCountingProxy(es.url);
 const profDir = mkdtempSync(join(tmpdir(), 'logs-prof-'));
 const core = await spawnCore(
   { environments: [{ name: 'logs', elasticsearch: [{ name: 'es', url: proxy.url, index: 'logs-*', flavor: 'elasticsearch', timeoutMs: 120_000 }] }] },
-  mode === 'renderer' ? {} : { extraNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200'] },
+  mode === 'renderer' || mode === 'cpu' ? {} : { extraNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200'] },
 );
 try {
-  if (mode !== 'renderer') {
+  if (mode === 'cpu') {
+    const bridge = await connectBridge(core.url);
+    const cpuMs = (): number => {
+      const f = (readFileSync(`/proc/${core.pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+      return (Number(f[11]) + Number(f[12])) * 10;
+    };
+    for (const size of [500, 10_000]) {
+      const one = async (): Promise<{ bytes: number; clientUs: number }> => {
+        const t0 = process.cpuUsage();
+        const r = await bridge.invoke('logs.search', { query: '*', from: endMs - spanMs, to: endMs, size });
+        const res = r.result as { cursor: string | null; hits: LogHitTable };
+        decodeLogHits(res.hits);
+        const c = process.cpuUsage(t0);
+        if (res.cursor) await bridge.invoke('logs.closeCursor', { cursor: res.cursor });
+        return { bytes: r.bytes, clientUs: c.user + c.system };
+      };
+      for (let i = 0; i < 3; i++) await one();
+      const c0 = cpuMs();
+      let bytes = 0;
+      for (let i = 0; i < runs; i++) bytes = (await one()).bytes;
+      console.log(`size ${size}: core CPU ${((cpuMs() - c0) / runs).toFixed(1)} ms per search (incl. the histogram and top-values answers), ${bytes} bytes over the bridge`);
+    }
+    bridge.close();
+  } else if (mode !== 'renderer') {
     const bridge = await connectBridge(core.url);
     const args = { query: '', from: endMs - spanMs, to: endMs, size: 10_000 };
     for (let i = 0; i < runs + 1; i++) {
@@ -68,7 +94,7 @@ try {
     }
     bridge.close();
   }
-  if (mode !== 'core') {
+  if (mode !== 'core' && mode !== 'cpu') {
     const smc = new SourceMapConsumer(readFileSync('dist/renderer/app.js.map', 'utf8'));
     const where = (f: CpuProfile['nodes'][number]['callFrame']): string => {
       if (!f.url.endsWith('app.js')) return `${f.functionName || '(anon)'} ${f.url.split('/').pop()}`;
@@ -116,7 +142,7 @@ try {
   await proxy.stop();
   await es.stop();
 }
-if (mode !== 'renderer') {
+if (mode !== 'renderer' && mode !== 'cpu') {
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (file) {
     const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile;
