@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type {
   LogExportResult,
   LogFilterSpec,
-  LogHit,
   LogPageResult,
   LogSearchResult,
   LogSourceInfo,
@@ -393,18 +392,19 @@ export class LogsFeature implements Feature {
     }
     if (t.stopped) return;
     if (fresh.length > 0) {
-      const hits: LogHit[] = fresh.map((h) => toLogHit(h, ts));
-      const newest = Math.max(...hits.map((h) => h.timestamp ?? -Infinity));
+      fresh.reverse();
+      const hits = toLogHitTable(fresh, ts);
+      let newest = -Infinity;
+      for (const row of hits.rows) if (row[2] !== null && row[2] > newest) newest = row[2];
       if (Number.isFinite(newest) && newest >= t.lastTs) {
         if (newest > t.lastTs || t.strictAfter) t.sentAtLastTs = new Set();
         t.lastTs = newest;
         t.strictAfter = false;
-        for (const h of hits) if (h.timestamp === newest) t.sentAtLastTs.add(h.id);
+        for (const row of hits.rows) if (row[2] === newest) t.sentAtLastTs.add(row[0]);
       }
-      hits.reverse();
       this.core.emit('logs.tail', { tailId: t.id, hits, error, at: this.core.now() });
     } else if (error !== t.lastError) {
-      this.core.emit('logs.tail', { tailId: t.id, hits: [], error, at: this.core.now() });
+      this.core.emit('logs.tail', { tailId: t.id, hits: toLogHitTable([], ts), error, at: this.core.now() });
     }
     t.lastError = error;
   }
@@ -445,7 +445,7 @@ export class LogsFeature implements Feature {
     for (const id of [...this.cursors.keys()]) this.closeCursor(id);
     for (const id of [...this.tails.keys()]) {
       this.stopTail(id);
-      this.core.emit('logs.tail', { tailId: id, hits: [], error: 'live tail stopped: the environment changed', at: this.core.now() });
+      this.core.emit('logs.tail', { tailId: id, hits: toLogHitTable([], ''), error: 'live tail stopped: the environment changed', at: this.core.now() });
     }
   }
 }

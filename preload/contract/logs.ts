@@ -274,8 +274,8 @@ export interface LogExportResult {
 
 export interface LogTailEvent {
   tailId: string;
-  /** Only documents not sent before, newest first. */
-  hits: LogHit[];
+  /** Only documents not sent before, newest first (decode with `decodeLogHits`). */
+  hits: LogHitTable;
   /** The last poll's error text (the tail keeps polling), or null. */
   error: string | null;
   at: number;

@@ -83,7 +83,7 @@ for (const setup of SETUPS) {
     let dataDir: string;
     let from: number;
     let to: number;
-    const tailEvents: LogTailEvent[] = [];
+    const tailEvents: (Omit<LogTailEvent, 'hits'> & { hits: LogHit[] })[] = [];
 
     before(async () => {
       srv = await startEsTestServer({ flavor: setup.flavor, version: setup.version, docs: setup.docs, seed: 11 });
@@ -107,7 +107,7 @@ for (const setup of SETUPS) {
       );
       ({ core } = createConsole({ config, host: { kind: 'browser', dataDir, openExternal: async () => false } }));
       core.subscribe((e) => {
-        if (e.name === 'logs.tail') tailEvents.push(e.payload);
+        if (e.name === 'logs.tail') tailEvents.push({ ...e.payload, hits: decodeLogHits(e.payload.hits) });
       });
       await core.start();
     });

@@ -393,7 +393,7 @@ onTopic('logs.tail', (ev) => {
   const s = useLogsStore.getState();
   if (!s.tail || s.tail.id !== ev.tailId) return;
   const seen = new Set(s.hits.slice(0, 2000).map((h) => h.id));
-  const fresh = ev.hits.filter((h) => !seen.has(h.id));
+  const fresh = decodeLogHits(ev.hits).filter((h) => !seen.has(h.id));
   const newest = fresh[0]?.timestamp ?? null;
   useLogsStore.setState({
     hits: fresh.length ? [...fresh, ...s.hits] : s.hits,
