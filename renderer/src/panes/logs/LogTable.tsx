@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { ClippedText, clipForDisplay } from '../../components/ClippedText';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { measureElement as measureByLayout, useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
 import { hitField, hitFieldNames, levelClass, messageFieldOf, localTime, utcTitle, valueText } from './log-format';
 
@@ -108,6 +108,9 @@ export function LogTable({ hits, expanded, onToggle, columns, footer, onNearEnd,
     estimateSize: (i) => (expanded[hits[i]?.id ?? ''] ? 320 : ROW_HEIGHT),
     getItemKey: (i) => hits[i]?.id ?? i,
     overscan: 15,
+    // A closed row is exactly ROW_HEIGHT (fixed in logs.css): only an opened document is measured, so a new page
+    // mounts its rows without a layout read per row during the commit.
+    measureElement: (el, entry, inst) => (el.classList.contains('open') ? measureByLayout(el, entry, inst) : ROW_HEIGHT),
   });
 
   // Live tail puts new hits on top; someone reading further down keeps their rows in place.
