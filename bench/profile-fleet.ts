@@ -77,7 +77,7 @@ try {
     lines.push([tTiles, 'FIRST TILE']);
     lines.sort((a, b) => a[0] - b[0]);
     console.log(`\n== run ${run + 1}, ${servers} servers: ${tTiles - t0} ms`);
-    for (const [t, s] of lines) if (t - t0 < 2000) console.log(`${String(Math.round(t - t0)).padStart(6)}  ${s}`);
+    for (const [t, s] of lines) if (t - t0 < 5000) console.log(`${String(Math.round(t - t0)).padStart(6)}  ${s}`);
     // Renderer self and inclusive time by function (mapped to the sources).
     type N = { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] };
     const nodes = profile.nodes as unknown as N[];
