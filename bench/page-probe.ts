@@ -62,7 +62,12 @@ export const PROBE_SCRIPT = String.raw`(() => {
       const t = performance.now();
       const d = typeof ev.data === 'string' ? ev.data : '';
       const m = /^\{"t":"(evt|res)"(?:,"name":"([^"]+)")?/.exec(d.slice(0, 120));
-      const rec = { t, chars: d.length, name: m ? (m[2] || m[1]) : '?' };
+      // A copy of the name: a match of 13+ characters is a slice of the message, and keeping the slice
+      // kept the whole message text alive (every 'alerts.update' diff, and the 20 MB first load).
+      const found = m ? (m[2] || m[1]) : '?';
+      const codes = [];
+      for (let i = 0; i < found.length; i++) codes.push(found.charCodeAt(i));
+      const rec = { t, chars: d.length, name: String.fromCharCode.apply(null, codes) };
       state.msgs.push(rec);
       if (state.msgs.length > 20000) state.msgs.splice(0, 10000);
       if (state.onMessage) state.onMessage(rec);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AlertView } from '../../../preload/contract';
 import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
-import { updateSorted } from './alerts-store';
+import { AlertMapView, applyAlertsUpdate, updateSorted } from './alerts-store';
 
 function alert(fp: string, severity: string, startsAt: string, summary = ''): AlertView {
   return { fingerprint: fp, labels: { alertname: 'A', severity }, annotations: { summary }, startsAt, updatedAt: '', endsAt: '', generatorURL: '', state: 'active', silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: ['am'] };
@@ -61,4 +61,23 @@ test('updateSorted gives the same list as mergeSorted and as a full sort (random
     }),
     { numRuns: 300 },
   );
+});
+
+test('alerts resolving and firing for many polls: the Map keeps the right alerts (it is compacted in place on the way)', () => {
+  let state: Parameters<typeof applyAlertsUpdate>[0] = { seq: 0, environment: 'e', byFingerprint: new Map() };
+  const make = (i: number, start: string) => alert(`f${i}`, SEVERITIES[i % 4]!, start);
+  state = { ...state, ...applyAlertsUpdate(state, { kind: 'snapshot', seq: 1, environment: 'e', alerts: Array.from({ length: 6000 }, (_, i) => make(i, STARTS[0]!)) }) };
+  const backing = (state.byFingerprint as AlertMapView).backing;
+  const expected = new Map([...state.byFingerprint]);
+  for (let round = 1; round <= 40; round++) {
+    // 100 resolve, the 100 resolved last round fire again (a new start).
+    const removed = Array.from({ length: 100 }, (_, k) => `f${(round * 100 + k) % 6000}`);
+    const upserted = round > 1 ? Array.from({ length: 100 }, (_, k) => make(((round - 1) * 100 + k) % 6000, STARTS[round % 3]!)) : [];
+    for (const fp of removed) expected.delete(fp);
+    for (const a of upserted) expected.set(a.fingerprint, a);
+    state = { ...state, ...applyAlertsUpdate(state, { kind: 'diff', seq: round + 1, environment: 'e', upserted, removed }) };
+  }
+  assert.equal((state.byFingerprint as AlertMapView).backing, backing, 'the same Map object');
+  assert.deepEqual(new Map([...state.byFingerprint]), expected);
+  assert.deepEqual(state.sorted, [...expected.values()].sort(compareAlerts));
 });

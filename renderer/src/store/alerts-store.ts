@@ -37,7 +37,8 @@ export class AlertMapView implements ReadonlyMap<string, AlertView> {
 }
 
 export interface AlertsChange {
-  base: readonly AlertView[];
+  /** `version` of the list the change was applied to (not the list itself: that would keep it alive). */
+  fromVersion: number;
   gone: readonly AlertView[];
   added: readonly AlertView[];
 }
@@ -49,9 +50,12 @@ interface AlertsState {
   byFingerprint: ReadonlyMap<string, AlertView>;
   /** Every alert in inbox order (compareAlerts), kept in order incrementally: a new array on each update. */
   sorted: readonly AlertView[];
+  /** Changes with every new `sorted` (a counter, unique within the page). */
+  version: number;
   /**
-   * What the last diff changed: `base` is the `sorted` it was applied to, `gone` the objects that left it,
-   * `added` the new ones. The inbox uses it to update only the groups touched (null after a snapshot).
+   * What the last diff changed: `fromVersion` is the `version` of the `sorted` it was applied to, `gone` the
+   * objects that left it, `added` the new ones. The inbox uses it to update only the groups touched (null
+   * after a snapshot).
    */
   change: AlertsChange | null;
   /** Set when a diff arrives out of order: the app asks the core for a fresh snapshot. */
@@ -68,6 +72,7 @@ export const useAlertsStore = create<AlertsState>(() => ({
   seq: 0,
   byFingerprint: new AlertMapView(new Map()),
   sorted: [],
+  version: 0,
   change: null,
   needsResync: false,
   silences: emptySilences,
@@ -118,13 +123,35 @@ export function updateSorted(sorted: readonly AlertView[], gone: readonly AlertV
   return out;
 }
 
+let versions = 0;
+
+/**
+ * Deletions since the Map was last compacted. V8 keeps a deleted entry's slot until the table is rehashed,
+ * and rehashes into a table of twice the capacity unless half of it is deleted slots: with alerts resolving
+ * and firing every poll, the 50,000-alert Map would double (and stay doubled) after ~15,000 deletions. Past a
+ * quarter of its size the Map is rebuilt in place (same object: views handed out earlier stay current).
+ */
+const deletedSince = new WeakMap<Map<string, AlertView>, number>();
+
+function noteDeleted(map: Map<string, AlertView>): void {
+  const n = (deletedSince.get(map) ?? 0) + 1;
+  if (n < 1024 || n < map.size / 4) {
+    deletedSince.set(map, n);
+    return;
+  }
+  const entries = [...map];
+  map.clear();
+  for (const [k, v] of entries) map.set(k, v);
+  deletedSince.set(map, 0);
+}
+
 export function applyAlertsUpdate(
-  state: Pick<AlertsState, 'seq' | 'environment' | 'byFingerprint'> & { sorted?: readonly AlertView[] },
+  state: Pick<AlertsState, 'seq' | 'environment' | 'byFingerprint'> & { sorted?: readonly AlertView[]; version?: number },
   update: AlertsUpdate,
 ): Partial<AlertsState> {
   if (update.kind === 'snapshot') {
     const map = new Map(update.alerts.map((a) => [a.fingerprint, a]));
-    return { environment: update.environment, seq: update.seq, byFingerprint: new AlertMapView(map), sorted: [...map.values()].sort(compareAlerts), change: null, needsResync: false };
+    return { environment: update.environment, seq: update.seq, byFingerprint: new AlertMapView(map), sorted: [...map.values()].sort(compareAlerts), version: ++versions, change: null, needsResync: false };
   }
   if (update.seq <= state.seq) return {};
   if (update.seq !== state.seq + 1 || update.environment !== state.environment) return { needsResync: true };
@@ -134,7 +161,7 @@ export function applyAlertsUpdate(
   for (const fp of update.removed) {
     const old = map.get(fp);
     if (old) gone.push(old);
-    map.delete(fp);
+    if (map.delete(fp)) noteDeleted(map);
   }
   const added: AlertView[] = [];
   for (const a of update.upserted) {
@@ -143,7 +170,13 @@ export function applyAlertsUpdate(
     map.set(a.fingerprint, a);
     added.push(a);
   }
-  return { seq: update.seq, byFingerprint: new AlertMapView(map), sorted: updateSorted(sorted, gone, added), change: state.sorted ? { base: state.sorted, gone, added } : null };
+  return {
+    seq: update.seq,
+    byFingerprint: new AlertMapView(map),
+    sorted: updateSorted(sorted, gone, added),
+    version: ++versions,
+    change: state.sorted && state.version !== undefined ? { fromVersion: state.version, gone, added } : null,
+  };
 }
 
 onTopic('alerts.update', (update) => useAlertsStore.setState((s) => applyAlertsUpdate(s, update)));

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AlertView, PendingAlertView, SilenceMatcher } from '../../../../preload/contract';
 import { useAlertsStore, readLastLooked, writeLastLooked } from '../../store/alerts-store';
 import { useUiStore } from '../../store/ui-store';
@@ -28,6 +28,29 @@ const KEYS: [string, string][] = [
 ];
 
 const EMPTY_FILTER: ParsedFilter = { matchers: [], text: [] };
+const NO_ALERTS: readonly AlertView[] = [];
+const NO_ALERTS_BY_FP: ReadonlyMap<string, AlertView> = new Map();
+
+/**
+ * Whether the pane is shown. Hidden by React <Activity>, the pane keeps its own state (filter, toggles,
+ * folds, cursor, open alert, a half-written silence) but its effects, and with them its store
+ * subscriptions, are disconnected: whatever alerts it selected last stay referenced by its hooks while the
+ * store moves on. So while hidden it selects nothing (see the selectors below), and renders twice: React keeps
+ * the previous render of a component besides the current one, and the second render leaves neither holding
+ * old alerts. Shown again, the layout effect switches it back before the browser paints.
+ */
+function useShown(): boolean {
+  const [shown, setShown] = useState(false);
+  const [, setHiddenRenders] = useState(0);
+  useLayoutEffect(() => {
+    setShown(true);
+    return () => {
+      setShown(false);
+      setTimeout(() => setHiddenRenders((n) => n + 1), 0);
+    };
+  }, []);
+  return shown;
+}
 
 function isTyping(el: EventTarget | null): boolean {
   const t = el as HTMLElement | null;
@@ -35,9 +58,11 @@ function isTyping(el: EventTarget | null): boolean {
 }
 
 export function AlertsPane() {
-  const byFp = useAlertsStore((s) => s.byFingerprint);
-  const sorted = useAlertsStore((s) => s.sorted);
-  const change = useAlertsStore((s) => s.change);
+  const shown = useShown();
+  const byFp = useAlertsStore((s) => (shown ? s.byFingerprint : NO_ALERTS_BY_FP));
+  const sorted = useAlertsStore((s) => (shown ? s.sorted : NO_ALERTS));
+  const version = useAlertsStore((s) => (shown ? s.version : -1));
+  const change = useAlertsStore((s) => (shown ? s.change : null));
   const environment = useAlertsStore((s) => s.environment);
   const silencesState = useAlertsStore((s) => s.silences);
   const silencesById = useAlertsStore((s) => s.silencesById);
@@ -71,7 +96,7 @@ export function AlertsPane() {
   // The store keeps the alerts in inbox order; one pass here filters and groups them (no sort). A diff
   // applied to the list the last inbox was built from updates only the groups it touches (no pass over
   // 50,000 alerts), in the same render as the store update (no deferred second render).
-  const inboxCache = useRef<{ inbox: InboxView; sorted: readonly AlertView[]; key: readonly unknown[] } | null>(null);
+  const inboxCache = useRef<{ inbox: InboxView; sorted: readonly AlertView[]; version: number; key: readonly unknown[] } | null>(null);
   const inbox = useMemo(() => {
     const gb = groupBy === '' ? null : groupBy;
     const key = [filter, states, gb, collapsed, markSince];
@@ -79,12 +104,12 @@ export function AlertsPane() {
     const sameView = !!c && c.key.every((v, i) => v === key[i]);
     let next: InboxView;
     if (c && sameView && c.sorted === sorted) next = c.inbox;
-    else if (c && sameView && change && change.base === c.sorted && change.gone.length + change.added.length < sorted.length / 2)
+    else if (c && sameView && change && change.fromVersion === c.version && change.gone.length + change.added.length < sorted.length / 2)
       next = updateInbox(c.inbox, change.gone, change.added, filter, states, gb, collapsed, markSince);
     else next = computeInbox(sorted, filter, states, gb, collapsed, markSince);
-    inboxCache.current = { inbox: next, sorted, key };
+    inboxCache.current = { inbox: next, sorted, version, key };
     return next;
-  }, [sorted, change, filter, states, groupBy, collapsed, markSince]);
+  }, [sorted, version, change, filter, states, groupBy, collapsed, markSince]);
   // Label names from the first alerts; kept while they are the same names (the select does not render again).
   const labelsRef = useRef<string[]>([]);
   const labelOptions = useMemo(() => {
@@ -145,14 +170,15 @@ export function AlertsPane() {
 
   // Pivot from elsewhere (notification, tray, Servers tile): open that alert.
   useEffect(() => {
-    // The pane stays mounted while hidden; its effects re-run when shown, so each focus is handled once.
-    if (!alertFocus || handledFocus.current === alertFocus.nonce) return;
+    // The pane stays mounted while hidden; its effects re-run when shown, so each focus is handled once
+    // (once the pane holds the alerts again: see useShown).
+    if (!shown || !alertFocus || handledFocus.current === alertFocus.nonce) return;
     handledFocus.current = alertFocus.nonce;
     setView('inbox');
     setOpenFp(alertFocus.fingerprint);
     const i = latest.current.rows.indexOfAlert(alertFocus.fingerprint);
     if (i >= 0) setCursor(i);
-  }, [alertFocus]);
+  }, [alertFocus, shown]);
 
   // Keyboard: j / k / Enter / a / u / s / / / ? / Esc.
   const keyState = useRef({ rows, cursor: safeCursor, editor, help, openFp, view });
