@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { GettableAlert } from '../clients/alertmanager';
 import type { AlertView } from '../../preload/contract';
-import { byFingerprint, mergeAlertMaps, mergeAlerts, reuseUnchanged, type ViewOrigin } from './alert-merge';
+import { byFingerprint, diffAlerts, mergeAlertMaps, mergeAlerts, reuseUnchanged, type ViewOrigin } from './alert-merge';
 
 const alertArb = fc.record({
   fp: fc.constantFrom('f1', 'f2', 'f3', 'f4'),
@@ -19,7 +19,7 @@ const sourceArb = fc.uniqueArray(alertArb, { selector: (a) => a.fp, maxLength: 4
 // A poll: for each of three replicas, its answer or null (unreachable this poll).
 const pollArb = fc.array(fc.option(sourceArb, { nil: null }), { minLength: 3, maxLength: 3 });
 
-function gettable(a: fc.TypeOf<typeof alertArb>): GettableAlert {
+function gettable(a: { fp: string; summary: string; updatedAt: string; state: string }): GettableAlert {
   return {
     labels: { alertname: a.fp },
     annotations: { summary: a.summary },
@@ -82,4 +82,40 @@ test('mergeAlertMaps: a replica losing an alert, or one field changing, gives a 
   const changed = { ...a, annotations: { summary: 'other' } };
   const next = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([changed]) }], lost, origins).merged;
   assert.equal(next.get('f1')?.annotations.summary, 'other');
+});
+
+test('as the feature runs it (merge, then diff keeping unchanged views): what a fresh merge shows but updatedAt, and a repeated answer allocates no view', () => {
+  let polls = 0;
+  fc.assert(
+    fc.property(fc.array(pollArb, { minLength: 1, maxLength: 6 }), (sequence) => {
+      let shown = new Map<string, AlertView>();
+      const origins = new WeakMap<AlertView, ViewOrigin>();
+      const parsed = new Map<string, Map<string, GettableAlert>>();
+      for (const [k, poll] of sequence.flatMap((p) => [p, p]).entries()) {
+        const perSource = poll.flatMap((answer, i) => {
+          if (!answer) return [];
+          const source = `am${i}`;
+          const known = parsed.get(source);
+          const alerts = answer.map((a) => reuseUnchanged(known?.get(a.fp), gettable(a)));
+          const map = byFingerprint(alerts);
+          parsed.set(source, map);
+          return [{ source, alerts, byFingerprint: map }];
+        });
+        const { merged } = mergeAlertMaps(perSource, shown, origins);
+        const built = [...merged].filter(([fp, v]) => shown.get(fp) !== v).length;
+        diffAlerts(shown, merged, true, (kept, fresh) => {
+          const o = origins.get(fresh);
+          if (o) origins.set(kept, o);
+        });
+        if (k % 2 === 1) assert.equal(built, 0, 'the same answers again build no view');
+        const fresh = mergeAlerts(perSource.map(({ source, alerts }) => ({ source, alerts })));
+        const strip = (m: Map<string, AlertView>) => JSON.parse(JSON.stringify([...m].map(([fp, v]) => [fp, { ...v, updatedAt: '' }]))) as unknown;
+        assert.deepEqual(strip(merged), strip(fresh));
+        shown = merged;
+        polls++;
+      }
+    }),
+    { numRuns: 1000 },
+  );
+  assert.ok(polls > 2000);
 });

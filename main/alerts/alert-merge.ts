@@ -18,11 +18,13 @@ export function byFingerprint(alerts: GettableAlert[], into = new Map<string, Ge
   return into;
 }
 
-/** Which replicas' parsed alerts an AlertView was built from (in source order). */
-export interface ViewOrigin {
-  sources: string[];
-  inputs: GettableAlert[];
-}
+/**
+ * What an AlertView was built from: the one parsed alert when a single Alertmanager held it (the common
+ * case, so nothing more is allocated), or every replica's, in source order.
+ */
+export type ViewOrigin = GettableAlert | { sources: readonly string[]; inputs: readonly GettableAlert[] };
+
+type PerSource = { source: string; byFingerprint: Map<string, GettableAlert> }[];
 
 /**
  * `mergeAlerts` that reuses: when every replica that holds an alert this poll holds the very object it
@@ -30,45 +32,43 @@ export interface ViewOrigin {
  * it. At 50,000 alerts a fresh view per alert per poll was ~10 MB that lived through the poll's scavenges
  * and was promoted — the core's RSS grew by that much every poll until a full GC.
  */
-export function mergeAlertMaps(
-  perSource: { source: string; byFingerprint: Map<string, GettableAlert> }[],
-  prev: Map<string, AlertView>,
-  origins: WeakMap<AlertView, ViewOrigin> = new WeakMap(),
-): { merged: Map<string, AlertView>; origins: WeakMap<AlertView, ViewOrigin> } {
+export function mergeAlertMaps(perSource: PerSource, prev: Map<string, AlertView>, origins: WeakMap<AlertView, ViewOrigin> = new WeakMap()): { merged: Map<string, AlertView>; origins: WeakMap<AlertView, ViewOrigin> } {
   const merged = new Map<string, AlertView>();
   for (let i = 0; i < perSource.length; i++) {
-    for (const fp of perSource[i]!.byFingerprint.keys()) {
+    for (const [fp, first] of perSource[i]!.byFingerprint) {
       if (merged.has(fp)) continue; // built when an earlier replica had it
       const old = prev.get(fp);
       const origin = old && origins.get(old);
-      if (old && origin && sameInputs(origin, perSource, i, fp)) {
+      if (old && origin && sameInputs(origin, perSource, i, fp, first)) {
         merged.set(fp, old);
         continue;
       }
-      const built: ViewOrigin = { sources: [], inputs: [] };
-      let view: AlertView | null = null;
+      const sources: string[] = [];
+      const inputs: GettableAlert[] = [];
       for (let j = i; j < perSource.length; j++) {
-        const { source, byFingerprint: map } = perSource[j]!;
-        const a = map.get(fp);
-        if (!a) continue;
-        built.sources.push(source);
-        built.inputs.push(a);
-        if (!view) view = fromGettable(a, [source]);
-        else {
-          if (!view.alertmanagers.includes(source)) view.alertmanagers.push(source);
-          // The most recently updated replica's view wins for state.
-          if (a.updatedAt > view.updatedAt) Object.assign(view, fromGettable(a, view.alertmanagers));
-        }
+        const a = perSource[j]!.byFingerprint.get(fp);
+        if (!a || sources.includes(perSource[j]!.source)) continue;
+        sources.push(perSource[j]!.source);
+        inputs.push(a);
       }
-      origins.set(view!, built);
-      merged.set(fp, view!);
+      // The most recently updated replica's view wins for state (the first on a tie).
+      let winner = first;
+      for (const a of inputs) if (a.updatedAt > winner.updatedAt) winner = a;
+      const view = fromGettable(winner, sources.length === 1 ? single(sources[0]!) : sources);
+      origins.set(view, inputs.length === 1 ? first : { sources, inputs });
+      merged.set(fp, view);
     }
   }
   return { merged, origins };
 }
 
 /** Whether the replicas from `from` on that hold `fp` are exactly `origin`'s, with the same parsed objects. */
-function sameInputs(origin: ViewOrigin, perSource: { source: string; byFingerprint: Map<string, GettableAlert> }[], from: number, fp: string): boolean {
+function sameInputs(origin: ViewOrigin, perSource: PerSource, from: number, fp: string, first: GettableAlert): boolean {
+  if (!('sources' in origin)) {
+    if (origin !== first) return false;
+    for (let j = from + 1; j < perSource.length; j++) if (perSource[j]!.byFingerprint.has(fp)) return false;
+    return true;
+  }
   let k = 0;
   for (let j = from; j < perSource.length; j++) {
     const a = perSource[j]!.byFingerprint.get(fp);
@@ -77,6 +77,18 @@ function sameInputs(origin: ViewOrigin, perSource: { source: string; byFingerpri
     k++;
   }
   return k === origin.sources.length;
+}
+
+/** One shared, frozen `[source]` per Alertmanager name: 50,000 alerts of one Alertmanager need one array, not 50,000. */
+const singles = new Map<string, string[]>();
+function single(source: string): string[] {
+  let list = singles.get(source);
+  if (!list) {
+    if (singles.size > 1000) singles.clear();
+    list = Object.freeze([source]) as unknown as string[];
+    singles.set(source, list);
+  }
+  return list;
 }
 
 function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
@@ -91,7 +103,7 @@ function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
     state: a.status.state,
     silencedBy: a.status.silencedBy,
     inhibitedBy: a.status.inhibitedBy,
-    receivers: a.receivers.map((r) => r.name),
+    receivers: receiverNames(a.receivers),
     alertmanagers,
   };
 }
@@ -101,14 +113,22 @@ function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
  * unchanged alert's entry in `next` is replaced by the object from `prev`, so the objects kept across polls
  * stay the same and each poll's fresh copies die young (less garbage promoted, flat memory under churn).
  */
-export function diffAlerts(prev: Map<string, AlertView>, next: Map<string, AlertView>, reuse = false): { upserted: AlertView[]; removed: string[] } {
+export function diffAlerts(
+  prev: Map<string, AlertView>,
+  next: Map<string, AlertView>,
+  reuse = false,
+  onKeep?: (kept: AlertView, fresh: AlertView) => void,
+): { upserted: AlertView[]; removed: string[] } {
   const upserted: AlertView[] = [];
   const removed: string[] = [];
   for (const [fp, alert] of next) {
     const old = prev.get(fp);
     if (old === alert) continue;
     if (!old || !sameAlert(old, alert)) upserted.push(alert);
-    else if (reuse && old !== alert) next.set(fp, old);
+    else if (reuse) {
+      next.set(fp, old);
+      onKeep?.(old, alert);
+    }
   }
   for (const fp of prev.keys()) if (!next.has(fp)) removed.push(fp);
   return { upserted, removed };
@@ -169,3 +189,18 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => a[k] === b[k]);
 }
+
+/** Receiver name lists are shared (and frozen): a few distinct lists serve 50,000 alerts. */
+const nameLists = new Map<string, string[]>();
+function receiverNames(receivers: { name: string }[]): string[] {
+  if (receivers.length === 0) return EMPTY;
+  const key = receivers.length === 1 ? receivers[0]!.name : receivers.map((r) => r.name).join('\u0000');
+  let list = nameLists.get(key);
+  if (!list) {
+    if (nameLists.size > 1000) nameLists.clear();
+    list = Object.freeze(receivers.map((r) => r.name)) as unknown as string[];
+    nameLists.set(key, list);
+  }
+  return list;
+}
+const EMPTY = Object.freeze([]) as unknown as string[];

@@ -226,7 +226,12 @@ export class AlertsFeature implements Feature {
         if (origin) this.origins.set(after, origin);
       },
     });
-    const { upserted, removed } = diffAlerts(this.alerts, next, true);
+    // A kept view now stands for this poll's parsed objects (e.g. only updatedAt moved), so that the next
+    // poll recognises them and keeps it again without building a view.
+    const { upserted, removed } = diffAlerts(this.alerts, next, true, (kept, fresh) => {
+      const origin = this.origins.get(fresh);
+      if (origin) this.origins.set(kept, origin);
+    });
     this.alerts = next;
     if (upserted.length === 0 && removed.length === 0) return;
     // A big change (the first poll of 50,000) goes out in chunks, the worst alerts first: the renderer

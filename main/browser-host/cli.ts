@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { existsSync, mkdirSync } from 'node:fs';
 import { loadConfigFile } from '../config/load';
 import { createConsole } from '../core/create-console';
+import { tuneHeapForLongRunningCore } from '../core/heap';
 import { startBrowserHost } from './server';
 import { envSecretResolver } from './env-secrets';
 
@@ -58,6 +59,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   const dataDir = resolve(values['data-dir'] ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ops-console'));
   mkdirSync(dataDir, { recursive: true });
+  tuneHeapForLongRunningCore();
   const { core, features } = createConsole({
     config,
     configError,

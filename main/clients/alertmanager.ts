@@ -106,6 +106,22 @@ function fastAlerts(raw: unknown): GettableAlert[] | undefined {
   return out;
 }
 
+// Shared, frozen values for what most alerts repeat: an alert kept from a cold poll of 50,000 holds these,
+// not 50,000 empty arrays and 50,000 copies of [{ name: "default" }].
+const NONE = Object.freeze([]) as unknown as never[];
+const receiverLists = new Map<string, { name: string }[]>();
+function receiverList(receivers: { name: string }[]): { name: string }[] {
+  if (receivers.length === 0) return NONE;
+  const key = receivers.length === 1 ? receivers[0]!.name : receivers.map((r) => r.name).join('\u0000');
+  let list = receiverLists.get(key);
+  if (!list) {
+    if (receiverLists.size > 1000) receiverLists.clear();
+    list = Object.freeze(receivers.map((r) => Object.freeze({ name: r.name }))) as { name: string }[];
+    receiverLists.set(key, list);
+  }
+  return list;
+}
+
 /** The schema's output for one well-formed alert, or undefined (then the schema decides). */
 function fastAlert(a: unknown): GettableAlert | undefined {
   if (!isPlainObject(a)) return undefined;
@@ -116,17 +132,16 @@ function fastAlert(a: unknown): GettableAlert | undefined {
   if (!isPlainObject(status) || typeof status.state !== 'string' || !ALERT_STATES.has(status.state)) return undefined;
   const { silencedBy, inhibitedBy, mutedBy } = status;
   if (!listOrNull(silencedBy) || !listOrNull(inhibitedBy) || !listOrNull(mutedBy)) return undefined;
-  let recv: { name: string }[] = [];
+  let recv: { name: string }[] = NONE;
   if (receivers !== undefined) {
     if (!Array.isArray(receivers)) return undefined;
-    recv = new Array<{ name: string }>(receivers.length);
     for (let j = 0; j < receivers.length; j++) {
       const r: unknown = receivers[j];
       if (!isPlainObject(r) || typeof r.name !== 'string') return undefined;
-      recv[j] = { name: r.name };
     }
+    recv = receiverList(receivers as { name: string }[]);
   }
-  const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy ?? [], inhibitedBy: inhibitedBy ?? [] };
+  const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy?.length ? silencedBy : NONE, inhibitedBy: inhibitedBy?.length ? inhibitedBy : NONE };
   if ('mutedBy' in status) st.mutedBy = mutedBy;
   return {
     labels,

@@ -7,6 +7,7 @@ import Store from 'electron-store';
 import { loadConfigFile } from '../config/load';
 import type { ConsoleConfig } from '../config/schema';
 import { createConsole } from '../core/create-console';
+import { tuneHeapForLongRunningCore } from '../core/heap';
 import { installSessionPolicies, openExternalSafely } from './security';
 import { wireIpc } from './ipc';
 import { createSecretStore } from './secrets';
@@ -55,6 +56,7 @@ async function start(): Promise<void> {
     return;
   }
   await app.whenReady();
+  tuneHeapForLongRunningCore();
   installSessionPolicies();
   const store = new Store<{ secrets: Record<string, string> }>({ name: 'settings', defaults: { secrets: {} } });
   const secrets = createSecretStore({

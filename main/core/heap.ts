@@ -1,0 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * The core is a long-running process with a steady live set (~90 MB at 50,000 alerts) and a poll's worth of
+ * short-lived garbage every few seconds. V8's default heap growth lets the old generation reach two to three
+ * times the live set between full collections, which users see as a console whose memory keeps climbing
+ * (measured: 242 → 474 MB RSS in 2 minutes of churn at 50,000 alerts). A growth factor of 1.25 keeps the heap
+ * within a quarter of what is live, for about one full collection per big poll. No hard cap: a fleet larger
+ * than planned still fits, it just collects more often. Set at start-up by both hosts (V8 reads the factor
+ * each time it sizes the heap, so setting it at run time works).
+ */
+export function tuneHeapForLongRunningCore(): void {
+  setFlagsFromString('--heap-growing-percent=25');
+}
