@@ -27,3 +27,52 @@ export const HIDE_SCRIPT = `(() => {
   document.dispatchEvent(new Event('visibilitychange'));
   return true;
 })()`;
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+}
+
+/** Starts a CDP trace of top-level tasks and user-timing marks; the returned function ends it. */
+export async function startTaskTrace(s: CDPSession): Promise<() => Promise<TraceEvent[]>> {
+  const events: TraceEvent[] = [];
+  const onData = (e: { value: object[] }) => events.push(...(e.value as TraceEvent[]));
+  s.on('Tracing.dataCollected', onData);
+  await s.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] }, transferMode: 'ReportEvents' });
+  return async () => {
+    const done = new Promise<void>((r) => s.once('Tracing.tracingComplete', () => r()));
+    await s.send('Tracing.end');
+    await done;
+    s.off('Tracing.dataCollected', onData);
+    return events;
+  };
+}
+
+/**
+ * Main-thread time between two user-timing marks of the page: the top-level tasks of the thread that made
+ * the marks, from the start of the task holding the first mark to the second mark (nested tasks once).
+ * Null when a mark is missing.
+ */
+export function taskTimeBetweenMarks(events: TraceEvent[], from: string, to: string): number | null {
+  const a = events.find((e) => e.name === from);
+  const b = events.find((e) => e.name === to && a && e.pid === a.pid && e.tid === a.tid && e.ts >= a.ts);
+  if (!a || !b) return null;
+  const tasks = events.filter((e) => e.ph === 'X' && e.cat.includes('toplevel') && e.pid === a.pid && e.tid === a.tid && e.dur !== undefined).sort((x, y) => x.ts - y.ts);
+  let total = 0;
+  let coveredTo = -Infinity;
+  for (const t of tasks) {
+    const start = t.ts;
+    const end = t.ts + t.dur!;
+    if (end < a.ts || start > b.ts) continue;
+    const from0 = Math.max(start, coveredTo);
+    const to0 = Math.min(end, b.ts);
+    if (to0 > from0) total += to0 - from0;
+    coveredTo = Math.max(coveredTo, end);
+  }
+  return total / 1000;
+}

@@ -71,7 +71,12 @@ export const PROBE_SCRIPT = String.raw`(() => {
       state.msgs.push(rec);
       if (state.msgs.length > 20000) state.msgs.splice(0, 10000);
       if (state.onMessage) state.onMessage(rec);
-      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i].topic === rec.name) waiting.splice(i, 1)[0].resolve(rec);
+      for (let i = waiting.length - 1; i >= 0; i--) {
+        if (waiting[i].topic !== rec.name) continue;
+        // A trace mark too (figure 2b reads main-thread tasks from a CDP trace between the two marks).
+        performance.mark('bench-armed-arrived');
+        waiting.splice(i, 1)[0].resolve(rec);
+      }
     });
     return ws;
   };
@@ -106,7 +111,20 @@ export async function afterArmedMessage(page: Page, quietMs: number, timeoutMs: 
       if (!armed) return null;
       const timeout = new Promise<null>((r) => setTimeout(() => r(null), limit));
       return Promise.race([armed, timeout]).then((m) =>
-        m === null ? null : new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(m.t), ms))))),
+        m === null
+          ? null
+          : new Promise<number>((r) =>
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() =>
+                  requestAnimationFrame(() =>
+                    setTimeout(() => {
+                      performance.mark('bench-armed-settled');
+                      r(m.t);
+                    }, ms),
+                  ),
+                ),
+              ),
+            ),
       );
     },
     [quietMs, timeoutMs] as const,
