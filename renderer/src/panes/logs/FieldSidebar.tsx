@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { LogFilterSpec, LogHit, LogScalar, LogTopValues } from '../../../../preload/contract';
-import { formatCount, hitField, hitFieldNames, valueText } from './log-format';
+import { formatCount, hitField, messageFieldOf, valueText } from './log-format';
 
 interface Props {
   hits: LogHit[];
@@ -28,19 +28,21 @@ export function summarizeFields(hits: LogHit[], topValues: LogTopValues[], total
     .filter((t) => t.values.length > 0)
     .map((t) => ({ field: t.field, values: t.values.slice(0, 5), base: total, scope: 'all' as const }));
   const known = new Set(out.map((o) => o.field));
-  const sample = hits.slice(0, SAMPLE);
-  const counts = new Map<string, Map<string, { value: LogScalar; count: number }>>();
+  const sample = hits.length > SAMPLE ? hits.slice(0, SAMPLE) : hits;
+  // Values are told apart by type and value (a Map keyed by the value itself: 1, '1', true, 'true', null differ).
+  const counts = new Map<string, Map<LogScalar, { value: LogScalar; count: number }>>();
+  const add = (f: string, v: LogScalar) => {
+    let m = counts.get(f);
+    if (!m) counts.set(f, (m = new Map()));
+    const e = m.get(v);
+    if (e) e.count++;
+    else m.set(v, { value: v, count: 1 });
+  };
   for (const h of sample) {
-    for (const f of hitFieldNames(h)) {
-      if (known.has(f)) continue;
-      const v = hitField(h, f) ?? null;
-      let m = counts.get(f);
-      if (!m) counts.set(f, (m = new Map()));
-      const k = `${typeof v}:${String(v)}`;
-      const e = m.get(k);
-      if (e) e.count++;
-      else m.set(k, { value: v, count: 1 });
-    }
+    const fields = h.fields;
+    for (const f in fields) if (!known.has(f)) add(f, fields[f] ?? null);
+    const m = messageFieldOf(h);
+    if (m !== undefined && !known.has(m)) add(m, hitField(h, m) ?? null);
   }
   for (const f of [...counts.keys()].sort((a, b) => a.localeCompare(b))) {
     const values = [...counts.get(f)!.values()].sort((a, b) => b.count - a.count).slice(0, 5);
