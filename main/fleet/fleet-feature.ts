@@ -9,9 +9,10 @@ import { pollSource, pollSparklines, queryHistory } from './fleet-poll';
 import { startHealthChecks, type HealthCheck } from './health-checks';
 
 /**
- * A diff with more tiles than twice this (the first poll of a big fleet) goes out in two messages: its first
- * FIRST_CHUNK tiles, worst first — more than a screen holds —, then the rest REST_DELAY_MS later, so that the
- * renderer parses and paints a screenful first. Both carry the whole summary.
+ * The first tiles of an environment (the renderer has none yet), when more than twice this, go out in two
+ * messages: the first FIRST_CHUNK tiles, worst first — more than a screen holds —, then the rest REST_DELAY_MS
+ * later, so that the renderer parses and paints a screenful first. Both carry the whole summary. Later diffs go
+ * out whole.
  */
 export const FIRST_CHUNK = 250;
 export const REST_DELAY_MS = 50;
@@ -206,13 +207,14 @@ export class FleetFeature implements Feature {
       summary: summarize(tiles, healthChecks),
       updatedAt: this.core.now(),
     };
+    const firstFill = this.sent.size === 0;
     const { upserted, removed } = diffTiles(this.sent, tiles);
     const { environment, updatedAt, summary, sources } = this.state;
     const emitDiff = (part: ServerTile[], gone: string[]): void => {
       this.seq += 1;
       this.core.emit('fleet.update', { kind: 'diff', seq: this.seq, environment, updatedAt, upserted: toWireTiles(part), removed: gone, summary, sources, healthChecks });
     };
-    if (upserted.length <= 2 * FIRST_CHUNK) {
+    if (!firstFill || upserted.length <= 2 * FIRST_CHUNK) {
       emitDiff(upserted, removed);
       return;
     }
