@@ -62,6 +62,11 @@ export function mergeAlertMaps(perSource: PerSource, prev: Map<string, AlertView
   return { merged, origins };
 }
 
+/** The view of one Alertmanager's alert alone (what a first load shows before the other replicas answer). */
+export function singleSourceView(a: GettableAlert, source: string): AlertView {
+  return fromGettable(a, single(source));
+}
+
 /** Whether the replicas from `from` on that hold `fp` are exactly `origin`'s, with the same parsed objects. */
 function sameInputs(origin: ViewOrigin, perSource: PerSource, from: number, fp: string, first: GettableAlert): boolean {
   if (!('sources' in origin)) {

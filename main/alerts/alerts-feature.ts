@@ -19,6 +19,7 @@ import { compareAlerts, severityRank } from './alert-order';
 import { regexProblem } from './alert-filter';
 import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
 import { pendingFromPrometheus } from './pending';
+import { FirstLoad } from './first-load';
 
 type AmSource = Source<AlertmanagerClient>;
 
@@ -131,13 +132,19 @@ export class AlertsFeature implements Feature {
         const lastSilences = new Map<string, GettableSilence[]>();
         const withStatus = cycle % STATUS_EVERY === 0 || runtime.alertmanager.some((s) => !this.peers.has(s.name));
         cycle += 1;
+        const firstLoad = this.alerts.size === 0 ? new FirstLoad(this.alerts, (upserted, removed) => this.emitDiff(upserted, removed)) : null;
+        const onBatch = firstLoad
+          ? (source: string) => (batch: GettableAlert[]) => {
+              if (runtime === this.runtime) firstLoad.add(source, batch);
+            }
+          : null;
         const results = await Promise.allSettled(
           runtime.alertmanager.map(async (source) => {
             const started = performance.now();
             try {
               const known = this.parsedBySource.get(source.name);
               const intern = known ? (a: GettableAlert): GettableAlert => reuseUnchanged(known.get(a.fingerprint), a) : undefined;
-              const [alerts, silences] = await Promise.all([source.client.alerts({ signal, intern }), source.client.silences({ signal })]);
+              const [alerts, silences] = await Promise.all([source.client.alerts({ signal, intern, onBatch: onBatch?.(source.name) }), source.client.silences({ signal })]);
               source.health.recordSuccess(performance.now() - started);
               lastGood.set(source.name, byFingerprint(alerts));
               lastSilences.set(source.name, silences);
@@ -157,12 +164,14 @@ export class AlertsFeature implements Feature {
         );
         if (runtime !== this.runtime) return;
         const okNames = new Set(runtime.alertmanager.filter((_, i) => results[i]?.status === 'fulfilled').map((s) => s.name));
+        firstLoad?.flush();
+        if (okNames.size === 0) firstLoad?.retract();
         if (okNames.size > 0) {
           // Only sources that answered this cycle count; a failed replica's old answer could resurrect resolved alerts.
           this.setSilences(mergeSilences([...lastSilences].filter(([name]) => okNames.has(name)).map(([source, silences]) => ({ source, silences }))));
           for (const [name, byFp] of lastGood) if (okNames.has(name)) this.parsedBySource.set(name, byFp);
           const perSource = [...lastGood].filter(([name]) => okNames.has(name)).map(([source, byFp]) => ({ source, byFingerprint: byFp }));
-          this.apply(mergeAlertMaps(perSource, this.alerts, this.origins).merged);
+          this.apply(mergeAlertMaps(perSource, this.alerts, this.origins).merged, firstLoad?.showedAny ?? false);
         }
         const failed = results.find((r) => r.status === 'rejected');
         if (okNames.size === 0 && failed) throw (failed as PromiseRejectedResult).reason;
@@ -218,7 +227,8 @@ export class AlertsFeature implements Feature {
     this.core.emit('alerts.silences', this.silencesState());
   }
 
-  private apply(merged: Map<string, AlertView>): void {
+  /** `announce`: tell the other features even if the renderer needs no diff (a first load already showed it all). */
+  private apply(merged: Map<string, AlertView>, announce = false): void {
     const next = applyAcks(merged, this.silences, {
       inPlace: true,
       onReplace: (before, after) => {
@@ -233,16 +243,21 @@ export class AlertsFeature implements Feature {
       if (origin) this.origins.set(kept, origin);
     });
     this.alerts = next;
-    if (upserted.length === 0 && removed.length === 0) return;
+    if (upserted.length === 0 && removed.length === 0) {
+      if (announce) for (const l of this.listeners) l(this.alerts);
+      return;
+    }
     // A big change (the first poll of 50,000) goes out in chunks, the worst alerts first: the renderer
     // paints the first rows from a small message instead of waiting for one 20 MB text. All chunks are sent
     // in this same tick, so no snapshot or other diff can come between them.
     const chunks = upserted.length > FIRST_CHUNK * 2 ? chunked(worstFirst(upserted)) : [upserted];
-    chunks.forEach((chunk, i) => {
-      this.seq += 1;
-      this.core.emit('alerts.update', { kind: 'diff', seq: this.seq, environment: this.environment, upserted: chunk, removed: i === 0 ? removed : [] });
-    });
+    chunks.forEach((chunk, i) => this.emitDiff(chunk, i === 0 ? removed : []));
     for (const l of this.listeners) l(this.alerts);
+  }
+
+  private emitDiff(upserted: AlertView[], removed: string[]): void {
+    this.seq += 1;
+    this.core.emit('alerts.update', { kind: 'diff', seq: this.seq, environment: this.environment, upserted, removed });
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -168,9 +168,18 @@ export class AlertmanagerClient {
    * The alert list, read as it streams in (Alertmanager's v2 API has no paging: at 50,000 alerts the answer
    * is 20 MB). `intern` sees each alert as soon as it is parsed, so a caller can swap in the objects it
    * already holds for an unchanged alert and let the fresh copy die young instead of surviving the poll.
+   * `onBatch` gets each network chunk's alerts (after `intern`) as they arrive, before the answer is complete.
    */
   async alerts(
-    opts: { filter?: string[]; active?: boolean; silenced?: boolean; inhibited?: boolean; signal?: AbortSignal; intern?: (alert: GettableAlert) => GettableAlert } = {},
+    opts: {
+      filter?: string[];
+      active?: boolean;
+      silenced?: boolean;
+      inhibited?: boolean;
+      signal?: AbortSignal;
+      intern?: (alert: GettableAlert) => GettableAlert;
+      onBatch?: (alerts: GettableAlert[]) => void;
+    } = {},
   ): Promise<GettableAlert[]> {
     const out: GettableAlert[] = [];
     const intern = opts.intern;
@@ -186,10 +195,12 @@ export class AlertmanagerClient {
         signal: opts.signal,
       },
       (items) => {
+        const from = out.length;
         for (const raw of items) {
           const alert = parseAlertAt(raw, out.length);
           out.push(intern ? intern(alert) : alert);
         }
+        if (opts.onBatch) opts.onBatch(out.slice(from));
       },
     );
     // Not an array at all: the schema names what it got.

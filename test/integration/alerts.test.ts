@@ -298,3 +298,58 @@ describe('pending alerts from a real Prometheus', () => {
     assert.deepEqual(pending.prometheus, ['prom']);
   });
 });
+
+describe('first load of a big inbox: alerts are shown as the answer streams in', () => {
+  let am: RunningServer;
+  const total = 20_000;
+
+  before(async () => {
+    am = await startAlertmanager();
+    const client = amClient(am.url);
+    for (let b = 0; b < total; b += 5000) {
+      await client.postAlerts(
+        Array.from({ length: 5000 }, (_, j) => ({
+          labels: { alertname: 'Load', instance: `host-${b + j}:9100`, severity: (b + j) % 10 === 0 ? 'critical' : 'warning' },
+          annotations: { summary: `alert ${b + j}` },
+        })),
+      );
+    }
+  });
+
+  after(async () => {
+    await stopAll();
+  });
+
+  test('the first message carries the first chunk, the rest follow, and together they are exactly the full list', async () => {
+    const diffs: { upserted: string[]; removed: string[]; at: number }[] = [];
+    const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-alerts-it-'));
+    const { core, features } = createConsole({
+      config: parseConfig(JSON.stringify({ environments: [{ name: 'big', alertmanager: [{ name: 'am', url: am.url, timeoutMs: 60_000 }] }], polling: { alertmanagerMs: 60_000 } })),
+      host: { kind: 'browser', dataDir, openExternal: async () => false },
+    });
+    core.subscribe((e) => {
+      if (e.name !== 'alerts.update') return;
+      const p = e.payload as { kind: string; upserted?: AlertView[]; removed?: string[] };
+      if (p.kind === 'diff') diffs.push({ upserted: (p.upserted ?? []).map((a) => a.fingerprint), removed: p.removed ?? [], at: performance.now() });
+    });
+    let merged = 0;
+    features.alerts.onAlerts((all) => (merged = all.size));
+    try {
+      await core.start();
+      await waitFor('the first poll merged every alert', () => merged === total, 60_000);
+      assert.ok(diffs.length >= 2, `${diffs.length} messages`);
+      assert.ok(diffs[0]!.upserted.length > 0 && diffs[0]!.upserted.length < total / 4, `the first message has ${diffs[0]!.upserted.length} alerts, not the whole list`);
+      const shown = new Set<string>();
+      for (const d of diffs) {
+        for (const fp of d.upserted) shown.add(fp);
+        for (const fp of d.removed) shown.delete(fp);
+      }
+      assert.deepEqual([...shown].sort(), [...features.alerts.current().keys()].sort());
+      // Each alert goes out once: provisional views that the full merge confirms are not sent again.
+      assert.equal(diffs.reduce((n, d) => n + d.upserted.length, 0), total);
+    } finally {
+      await core.shutdown();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
