@@ -39,15 +39,21 @@ test('a poller registered afterFirstRound starts once every other poller has ans
 test('afterFirstRound waits at most one of its own intervals, and never starts on a stopped runtime', async () => {
   const rt = runtime();
   const ran: string[] = [];
+  let firstRan!: () => void;
+  const secondaryRan = new Promise<void>((r) => (firstRan = r));
   rt.addPoller(() => new Promise<void>(() => undefined), 60_000);
   rt.addPoller(async () => {
     ran.push('pending');
-  }, 250, false, { afterFirstRound: true });
+    firstRan();
+  }, 1000, false, { afterFirstRound: true });
   rt.start();
-  await tick(50);
-  assert.deepEqual(ran, []);
-  await tick(400);
-  assert.deepEqual(ran, ['pending'], 'a first poll that never answers does not hold the secondary one back for ever');
+  await tick(20);
+  assert.deepEqual(ran, [], 'still waiting for the first poll');
+  let timer: NodeJS.Timeout | undefined;
+  const waited = await Promise.race([secondaryRan.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 10_000)))]);
+  clearTimeout(timer);
+  assert.ok(waited, 'a first poll that never answers does not hold the secondary one back for ever');
+  assert.equal(ran[0], 'pending');
   await rt.stop();
 
   const stopped = runtime();
