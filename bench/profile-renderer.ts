@@ -7,14 +7,18 @@
  * - churn: the inbox hidden (Servers pane shown, as in figure 6d); a heap snapshot, `rounds` polls in which
  *   1% of the alerts resolve and the previous 1% fire again, everything fires again, a second snapshot;
  *   prints what grew, by constructor/type (count and self size).
+ * - memory: the scene of figure 6d (core in its own process, 2,000 servers in Prometheus, the Servers pane
+ *   shown, polls every 5 s), heap snapshots before and after `rounds` churn polls, what grew by type.
  */
 import type { CDPSession } from 'playwright-core';
 import { heapByType, takeHeapSnapshot } from './heap-snapshot';
-import { launchChromium } from '../e2e/support/chromium';
 import { stopAll } from '../test/support/real-servers';
 import { startAlertsScene } from './alerts-scene';
-import { messageCount, settle } from './page-probe';
-import { alertmanagerClient, sleep, syntheticAlert, waitFor } from './util';
+import { startDemoStack } from '../test/support/demo-stack';
+import { launchChromium, newPage } from '../e2e/support/chromium';
+import { startAlertmanager } from '../test/support/real-servers';
+import { addProbe, messageCount, settle } from './page-probe';
+import { alertmanagerClient, postAlerts, sleep, spawnCore, syntheticAlert, waitFor } from './util';
 
 interface ProfileNode {
   id: number;
@@ -76,7 +80,73 @@ async function profiled(s: CDPSession, what: string, fn: () => Promise<void>): P
   console.log(`\n== ${what}\n${top(profile)}\n-- heaviest paths\n${heavyPaths(profile)}`);
 }
 
+function printGrowth(a: ReturnType<typeof heapByType>, b: ReturnType<typeof heapByType>, title: string): void {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
+  const ext = (h: ReturnType<typeof heapByType>) => h.byType.get('native system / ExternalStringData')?.size ?? 0;
+  console.log(`\n== ${title}: ${mb(a.total)} → ${mb(b.total)} MB; without external string data ${mb(a.total - ext(a))} → ${mb(b.total - ext(b))} MB (${(((b.total - ext(b)) / (a.total - ext(a)) - 1) * 100).toFixed(1)} %)`);
+  const keys = new Set([...a.byType.keys(), ...b.byType.keys()]);
+  const rows = [...keys].map((k) => {
+    const x = a.byType.get(k) ?? { count: 0, size: 0 };
+    const y = b.byType.get(k) ?? { count: 0, size: 0 };
+    return { k, dc: y.count - x.count, ds: y.size - x.size, size: y.size };
+  });
+  for (const r of rows.sort((p, q) => Math.abs(q.ds) - Math.abs(p.ds)).slice(0, 30)) console.log(`${(r.ds / 1024).toFixed(0).padStart(8)} kB ${String(r.dc).padStart(8)} objs  (now ${mb(r.size)} MB)  ${r.k}`);
+}
+
 const args = process.argv.slice(2).filter((a) => a !== 'alerts');
+if (args.includes('memory')) {
+  await memoryScene(Number(args.find((a) => /^\d+$/.test(a)) ?? 50_000), Number(args.filter((a) => /^\d+$/.test(a))[1] ?? 20));
+  process.exit(0);
+}
+
+async function memoryScene(totalAlerts: number, rounds: number): Promise<void> {
+  const pollMs = 5000;
+  const browser = await launchChromium();
+  const am = await startAlertmanager();
+  const stack = await startDemoStack({ syntheticInstances: 2000 });
+  const core = await (async () => {
+    await postAlerts(alertmanagerClient(am.url), 0, totalAlerts);
+    return spawnCore({
+      environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: am.url, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: stack.prometheusUrl, timeoutMs: 60_000 }] }],
+      polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
+    });
+  })();
+  const { page } = await newPage(browser);
+  try {
+    await addProbe(page);
+    await page.goto(`${core.url}#/alerts`);
+    await waitFor('inbox shows every alert', async () => (await page.locator('.list-count').textContent().catch(() => ''))?.startsWith(`${totalAlerts} alerts`), 240_000, 500);
+    await page.goto(`${core.url}#/servers`);
+    await page.locator('.srv-tile').first().waitFor({ timeout: 120_000 });
+    await sleep(3 * pollMs);
+    const s = await page.context().newCDPSession(page);
+    const snap0 = heapByType(await takeHeapSnapshot(s));
+    const amc = alertmanagerClient(am.url);
+    const slice = Math.max(1, Math.round(totalAlerts / 100));
+    for (let round = 0; round < rounds; round++) {
+      const base = (round * slice) % totalAlerts;
+      const prev = ((round - 1 + Math.ceil(totalAlerts / slice)) * slice) % totalAlerts;
+      const now = new Date().toISOString();
+      await amc.postAlerts([
+        ...Array.from({ length: slice }, (_, k) => syntheticAlert((base + k) % totalAlerts, { endsAt: now })),
+        ...(round > 0 ? Array.from({ length: slice }, (_, k) => syntheticAlert((prev + k) % totalAlerts, { startsAt: now })) : []),
+      ]);
+      await sleep(pollMs);
+    }
+    const last = ((rounds - 1) * slice) % totalAlerts;
+    await amc.postAlerts(Array.from({ length: slice }, (_, k) => syntheticAlert((last + k) % totalAlerts, { startsAt: new Date().toISOString() })));
+    await sleep(3 * pollMs);
+    const snap1 = heapByType(await takeHeapSnapshot(s));
+    printGrowth(snap0, snap1, `renderer heap, figure 6d scene, ${rounds} churn polls`);
+  } finally {
+    await page.context().close();
+    await core.stop();
+    await stack.stop();
+    await browser.close();
+    await stopAll();
+  }
+}
+
 const total = Number(args.find((a) => /^\d+$/.test(a)) ?? 50_000);
 const mode = args.includes('churn') ? 'churn' : 'update';
 const rounds = Number(args.filter((a) => /^\d+$/.test(a))[1] ?? 20);
@@ -132,17 +202,7 @@ try {
     await poll();
     await settle(page, 2000);
     const snap1 = await takeHeapSnapshot(s);
-    const a = heapByType(snap0);
-    const b = heapByType(snap1);
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
-    console.log(`\n== heap after ${rounds} churn rounds: ${mb(a.total)} → ${mb(b.total)} MB (${(((b.total / a.total) - 1) * 100).toFixed(1)} %), nodes ${a.count} → ${b.count}`);
-    const keys = new Set([...a.byType.keys(), ...b.byType.keys()]);
-    const rows = [...keys].map((k) => {
-      const x = a.byType.get(k) ?? { count: 0, size: 0 };
-      const y = b.byType.get(k) ?? { count: 0, size: 0 };
-      return { k, dc: y.count - x.count, ds: y.size - x.size, size: y.size };
-    });
-    for (const r of rows.sort((p, q) => Math.abs(q.ds) - Math.abs(p.ds)).slice(0, 30)) console.log(`${(r.ds / 1024).toFixed(0).padStart(8)} kB ${String(r.dc).padStart(8)} objs  (now ${mb(r.size)} MB)  ${r.k}`);
+    printGrowth(heapByType(snap0), heapByType(snap1), `heap after ${rounds} churn rounds (inbox hidden)`);
   }
 } finally {
   await scene.close();
