@@ -1,10 +1,12 @@
 /**
  * Figure 2 — alerts, warm: a poll in which 1% of the alerts changed (their summary annotation, reposted to
  * Alertmanager). (a) bytes the core sends to the renderer for that poll, as a share of the Alertmanager
- * payload; (b) the renderer's main-thread time for the update: CDP TaskDuration over the window from the
- * poll (alerts.refresh) to three frames after the diff arrived, minus TaskDuration over an equal window
- * without an update. TaskDuration counts time inside main-thread tasks only, so a busy machine stretches it
- * less than wall-clock gaps; it is still wall time within tasks.
+ * payload; (b) the renderer's main-thread time for the update: the main thread's top-level tasks (a CDP
+ * trace) from the diff's arrival in the page to three frames + 100 ms later. In the detail also the older
+ * reading: CDP TaskDuration from the poll (alerts.refresh) to the same point, minus TaskDuration over an
+ * equal window without an update (on a busy machine the poll takes a minute and that idle work swamps the
+ * update). Neither window polls the page (one evaluate waits in it); each starts after a full GC. Task time
+ * is still wall time within tasks, so a busy machine stretches it.
  */
 import { le, type Figure } from './report';
 import type { AlertsScene } from './alerts-scene';
@@ -68,7 +70,12 @@ export async function alertsWarm(scene: AlertsScene, rounds = 3): Promise<Figure
     busy.push({ taskMs: (m1.task - m0.task) * 1000, idleTaskMs: (b1.task - b0.task) * 1000, windowMs, tracedMs: traced });
   }
   const share = median(shares);
-  const busyMs = median(busy.map((b) => Math.max(0, b.taskMs - b.idleTaskMs)));
+  // The figure: main-thread time from the diff's arrival to the frames after, from the trace. The older
+  // reading (TaskDuration from the poll's start minus an idle window as long) subtracts tens of seconds of
+  // idle work on a busy machine and is kept in the detail; it is the value only when a trace failed.
+  const traced = busy.map((b) => b.tracedMs);
+  const byTrace = traced.every((t): t is number => t !== null);
+  const busyMs = byTrace ? median(traced) : median(busy.map((b) => Math.max(0, b.taskMs - b.idleTaskMs)));
   return [
     {
       id: '2a',
@@ -87,6 +94,7 @@ export async function alertsWarm(scene: AlertsScene, rounds = 3): Promise<Figure
       target: '≤ 16 ms',
       pass: le(busyMs, 16),
       detail: {
+        measuredBy: byTrace ? 'trace: diff arrival → 3 frames + 100 ms' : 'TaskDuration minus an idle window',
         runs: busy.map((b) => ({ taskMs: +b.taskMs.toFixed(1), sameWindowIdleTaskMs: +b.idleTaskMs.toFixed(1), windowMs: Math.round(b.windowMs), arrivalToSettledTracedMs: b.tracedMs === null ? null : +b.tracedMs.toFixed(1) })),
       },
     },

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/profile-renderer.ts [N=50000] [update|churn] [rounds]`, tools for finding why
+ * `node --import tsx bench/profile-renderer.ts [N=50000] [update|churn|memory] [rounds]`, tools for finding why
  * figures 2b, 3b and 6d miss (not part of `npm run bench`):
  * - update (default; `pregc` collects garbage before each poll): a CDP CPU profile of the renderer around the first and the second poll with 1% of
  *   the alerts changed, then around ten seconds of scrolling the flat inbox; prints the functions with the
