@@ -3,13 +3,13 @@
  * renderer's JS heap after a forced GC (CDP), then churn — every poll some alerts resolve and others fire —
  * for BENCH_CHURN_MINUTES, and the growth of both.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { newPage } from '../e2e/support/chromium';
 import { le, type Figure } from './report';
 import { addProbe } from './page-probe';
 import { cdp, heapAfterGc } from './cdp';
 import { TILE } from './fleet';
-import { alertmanagerClient, median, rssBytes, sleep, spawnCore, syntheticAlert, waitFor } from './util';
+import { alertmanagerClient, median, rssBytes, sleep, spawnCore, syntheticAlert, waitFor, type CoreProcess } from './util';
 
 const MB = 1024 * 1024;
 /** RSS samples (one per poll) for the start and end figures: a minute at 5 s polls. */
@@ -24,8 +24,11 @@ async function rssMedian(pid: number, samples: number, everyMs: number): Promise
   return median(got);
 }
 
-export async function memory(browser: Browser, amUrl: string, promUrl: string, totalAlerts: number, churnMinutes: number, log: (s: string) => void): Promise<Figure[]> {
-  const pollMs = 5000;
+/**
+ * The memory scene: the core as `npm run serve` runs it with every alert and the fleet, the inbox shown once
+ * (every alert delivered), then the Servers pane open, three polls settled. Shared with bench/profile-renderer.ts.
+ */
+export async function startMemoryScene(browser: Browser, amUrl: string, promUrl: string, totalAlerts: number, pollMs: number): Promise<{ core: CoreProcess; page: Page }> {
   const core = await spawnCore({
     environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: amUrl, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: promUrl, timeoutMs: 60_000 }] }],
     polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
@@ -38,6 +41,18 @@ export async function memory(browser: Browser, amUrl: string, promUrl: string, t
     await page.goto(`${core.url}#/servers`);
     await page.locator(TILE).first().waitFor({ timeout: 120_000 });
     await sleep(3 * pollMs);
+    return { core, page };
+  } catch (err) {
+    await page.context().close();
+    await core.stop();
+    throw err;
+  }
+}
+
+export async function memory(browser: Browser, amUrl: string, promUrl: string, totalAlerts: number, churnMinutes: number, log: (s: string) => void): Promise<Figure[]> {
+  const pollMs = 5000;
+  const { core, page } = await startMemoryScene(browser, amUrl, promUrl, totalAlerts, pollMs);
+  try {
     const session = await cdp(page);
     // RSS follows the collector's saw-tooth (a full GC every few polls, and the fleet's sparkline fetch —
     // 2 range queries over 2,000 servers — once a minute), so one sample says more about where in that cycle

@@ -15,10 +15,11 @@ import { heapByType, takeHeapSnapshot } from './heap-snapshot';
 import { stopAll } from '../test/support/real-servers';
 import { startAlertsScene } from './alerts-scene';
 import { startDemoStack } from '../test/support/demo-stack';
-import { launchChromium, newPage } from '../e2e/support/chromium';
+import { launchChromium } from '../e2e/support/chromium';
 import { startAlertmanager } from '../test/support/real-servers';
-import { addProbe, messageCount, settle } from './page-probe';
-import { alertmanagerClient, postAlerts, sleep, spawnCore, syntheticAlert, waitFor } from './util';
+import { messageCount, settle } from './page-probe';
+import { alertmanagerClient, postAlerts, sleep, syntheticAlert, waitFor } from './util';
+import { startMemoryScene } from './memory';
 
 interface ProfileNode {
   id: number;
@@ -104,21 +105,9 @@ async function memoryScene(totalAlerts: number, rounds: number): Promise<void> {
   const browser = await launchChromium();
   const am = await startAlertmanager();
   const stack = await startDemoStack({ syntheticInstances: 2000 });
-  const core = await (async () => {
-    await postAlerts(alertmanagerClient(am.url), 0, totalAlerts);
-    return spawnCore({
-      environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: am.url, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: stack.prometheusUrl, timeoutMs: 60_000 }] }],
-      polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
-    });
-  })();
-  const { page } = await newPage(browser);
+  await postAlerts(alertmanagerClient(am.url), 0, totalAlerts);
+  const { core, page } = await startMemoryScene(browser, am.url, stack.prometheusUrl, totalAlerts, pollMs);
   try {
-    await addProbe(page);
-    await page.goto(`${core.url}#/alerts`);
-    await waitFor('inbox shows every alert', async () => (await page.locator('.list-count').textContent().catch(() => ''))?.startsWith(`${totalAlerts} alerts`), 240_000, 500);
-    await page.goto(`${core.url}#/servers`);
-    await page.locator('.srv-tile').first().waitFor({ timeout: 120_000 });
-    await sleep(3 * pollMs);
     const s = await page.context().newCDPSession(page);
     const snap0 = heapByType(await takeHeapSnapshot(s));
     const amc = alertmanagerClient(am.url);

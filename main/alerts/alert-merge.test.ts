@@ -33,6 +33,19 @@ function gettable(a: { fp: string; summary: string; updatedAt: string; state: st
   };
 }
 
+/** One poll's answers as the feature reads them: each replica's alerts parsed, unchanged ones kept (reuseUnchanged). */
+function answerPoll(poll: ({ fp: string; summary: string; updatedAt: string; state: string }[] | null)[], parsed: Map<string, Map<string, GettableAlert>>) {
+  return poll.flatMap((answer, i) => {
+    if (!answer) return [];
+    const source = `am${i}`;
+    const known = parsed.get(source);
+    const alerts = answer.map((a) => reuseUnchanged(known?.get(a.fp), gettable(a)));
+    const map = byFingerprint(alerts);
+    parsed.set(source, map);
+    return [{ source, alerts, byFingerprint: map }];
+  });
+}
+
 test('mergeAlertMaps over a sequence of polls: always what a fresh merge shows; unchanged alerts keep their view', () => {
   let kept = 0;
   let rebuilt = 0;
@@ -43,15 +56,7 @@ test('mergeAlertMaps over a sequence of polls: always what a fresh merge shows; 
       const parsed = new Map<string, Map<string, GettableAlert>>();
       // Every poll is answered twice in a row: the second time nothing changed, so every view must be kept.
       for (const [k, poll] of polls.flatMap((p) => [p, p]).entries()) {
-        const perSource = poll.flatMap((answer, i) => {
-          if (!answer) return [];
-          const source = `am${i}`;
-          const known = parsed.get(source);
-          const alerts = answer.map((a) => reuseUnchanged(known?.get(a.fp), gettable(a)));
-          const map = byFingerprint(alerts);
-          parsed.set(source, map);
-          return [{ source, alerts, byFingerprint: map }];
-        });
+        const perSource = answerPoll(poll, parsed);
         const { merged } = mergeAlertMaps(perSource, prev, origins);
         const fresh = mergeAlerts(perSource.map(({ source, alerts }) => ({ source, alerts })));
         assert.deepEqual(JSON.parse(JSON.stringify([...merged])), JSON.parse(JSON.stringify([...fresh])));
@@ -92,15 +97,7 @@ test('as the feature runs it (merge, then diff keeping unchanged views): what a 
       const origins = new WeakMap<AlertView, ViewOrigin>();
       const parsed = new Map<string, Map<string, GettableAlert>>();
       for (const [k, poll] of sequence.flatMap((p) => [p, p]).entries()) {
-        const perSource = poll.flatMap((answer, i) => {
-          if (!answer) return [];
-          const source = `am${i}`;
-          const known = parsed.get(source);
-          const alerts = answer.map((a) => reuseUnchanged(known?.get(a.fp), gettable(a)));
-          const map = byFingerprint(alerts);
-          parsed.set(source, map);
-          return [{ source, alerts, byFingerprint: map }];
-        });
+        const perSource = answerPoll(poll, parsed);
         const { merged } = mergeAlertMaps(perSource, shown, origins);
         const built = [...merged].filter(([fp, v]) => shown.get(fp) !== v).length;
         diffAlerts(shown, merged, true, (kept, fresh) => {

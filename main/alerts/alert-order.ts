@@ -91,7 +91,8 @@ export function inboxRows(groups: AlertGroup[], collapsed: ReadonlySet<string>):
   return rows;
 }
 
-function lowerBound(sorted: readonly AlertView[], a: AlertView): number {
+/** The first index of `sorted` (compareAlerts order) whose alert is not before `a`. */
+export function lowerBound(sorted: readonly AlertView[], a: AlertView): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AlertView, AlertsUpdate, PendingAlertsState, SilencesState, SilenceView } from '../../../preload/contract';
-import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
+import { compareAlerts, lowerBound, mergeSorted } from '../../../main/alerts/alert-order';
 import { onTopic } from './event-router';
 
 /**
@@ -79,17 +79,6 @@ export const useAlertsStore = create<AlertsState>(() => ({
   silencesById: new Map(),
   pending: { environment: null, alerts: [], errors: [], updatedAt: null },
 }));
-
-function lowerBound(sorted: readonly AlertView[], a: AlertView): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareAlerts(sorted[mid]!, a) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * `sorted` (compareAlerts order) after a change, as a new array: `gone` are objects of `sorted` that leave,
