@@ -197,6 +197,9 @@ export class LogsFeature implements Feature {
     // core converts that page meanwhile. Opening the point in time is one short round trip.
     await pager.opened();
     const firstP = pager.next();
+    // Marked handled now: it can fail (no point in time) before allSettled below looks at it, and an
+    // unhandled rejection in that gap would take the process down.
+    firstP.catch(() => undefined);
     await new Promise<void>((r) => setImmediate(r));
     const [first, agg, terms] = await Promise.allSettled([firstP, src.client.search(aggBody), src.client.search(termsBody)]);
     if (first.status === 'rejected') {
