@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
-import type { FleetThresholds, TileSparkline } from '../../../../preload/contract';
+import type { FleetThresholds } from '../../../../preload/contract';
+import type { StoredSparkline } from '../../store/fleet-store';
 import { ServerTileButton } from './ServerTileButton';
 import { STATES, TILE_GAP, columnsFor, layoutRows, moveFocus, type GridRow, type TileGroup } from './fleet-view';
 
@@ -24,7 +25,7 @@ function measureRow(el: Element, entry: ResizeObserverEntry | undefined, instanc
 interface Props {
   groups: TileGroup[];
   groupBy: string;
-  sparklines: Record<string, Record<string, TileSparkline>>;
+  sparklines: Record<string, Record<string, StoredSparkline>>;
   thresholds: FleetThresholds;
   now: number;
   showSource: boolean;

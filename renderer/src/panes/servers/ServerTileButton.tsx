@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import type { FleetMetric, FleetThresholds, ServerTile, TileSparkline } from '../../../../preload/contract';
+import type { FleetMetric, FleetThresholds, ServerTile } from '../../../../preload/contract';
+import type { StoredSparkline } from '../../store/fleet-store';
 import { formatAge } from '../../components/format';
 import { Sparkline } from './Sparkline';
 import { formatValue } from './fleet-view';
@@ -21,7 +22,7 @@ export function tileAccessibleName(t: ServerTile, now: number): string {
   return parts.join(', ');
 }
 
-export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkline, thresholds, now, showSource, onOpen, flatIndex }: { tile: ServerTile; sparkline: TileSparkline | undefined; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void; flatIndex?: number }) {
+export const ServerTileButton = memo(function ServerTileButton({ tile: t, sparkline, thresholds, now, showSource, onOpen, flatIndex }: { tile: ServerTile; sparkline: StoredSparkline | undefined; thresholds: FleetThresholds; now: number; showSource: boolean; onOpen: (id: string) => void; flatIndex?: number }) {
   return (
     <button type="button" className={`tile srv-tile tile-${t.state}${t.stale ? ' stale' : ''}`} aria-label={tileAccessibleName(t, now)} data-state={t.state} data-instance={t.instance} data-flat={flatIndex} onClick={() => onOpen(t.id)}>
       <span className="srv-head">

@@ -1,14 +1,14 @@
 import { memo, useMemo } from 'react';
-import type { TileSparkline } from '../../../../preload/contract';
+import type { StoredSparkline } from '../../store/fleet-store';
 
 const H = 30;
 const PAD = 2;
 
 /**
  * SVG path data for one series on a 0-100 % scale: x is the sample index (the viewBox is as wide as the
- * series), a missing sample (null) breaks the line rather than joining across the gap.
+ * series), a missing sample (null or NaN) breaks the line rather than joining across the gap.
  */
-export function sparkPath(values: readonly (number | null)[], height = H, pad = PAD): string {
+export function sparkPath(values: ArrayLike<number | null>, height = H, pad = PAD): string {
   const span = height - 2 * pad;
   let d = '';
   let pen = false;
@@ -26,7 +26,7 @@ export function sparkPath(values: readonly (number | null)[], height = H, pad = 
 }
 
 /** CPU (solid) and memory (dashed) over the last hour: one <svg>, two paths, the path data computed once per data. */
-export const Sparkline = memo(function Sparkline({ data }: { data: TileSparkline }) {
+export const Sparkline = memo(function Sparkline({ data }: { data: StoredSparkline }) {
   const cpu = useMemo(() => sparkPath(data.cpu), [data]);
   const memory = useMemo(() => sparkPath(data.memory), [data]);
   const width = Math.max(1, data.cpu.length - 1);

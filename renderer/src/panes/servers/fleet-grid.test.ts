@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { storeSparklines } from '../../store/fleet-store';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import type { FleetState, FleetUpdate, ServerTile } from '../../../../preload/contract';
 import { expandTiles, toWireTiles } from '../../../../preload/contract';
@@ -114,4 +116,17 @@ test('wire tiles: values rounded to what the tile shows, usual values left out, 
   assert.deepEqual(back[0], { ...fresh, labels: { env: 'prod', instance: 'db-1:9100', job: 'node' }, values: { cpu: 97, memory: 12.3, disk: null, netRx: 1230000, netTx: 523, load1: 1.23 }, updatedAt: 60 });
   assert.equal(back[1]!.id, 'p|db-2:9100|node', "each source's tiles keep their order");
   assert.deepEqual(back[2], { ...stale, labels: { instance: 'web-1:9100' } });
+});
+
+test('sparklines kept as Float32Array draw exactly the path of the arrays they came from', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constant(null), fc.integer({ min: -100, max: 1500 }).map((n) => n / 10)), { maxLength: 121 }), (values) => {
+      const stored = storeSparklines({ environment: 'e', updatedAt: 1, bySource: { prom: { 'h:9100': { start: 0, stepMs: 30_000, cpu: values, memory: values } } } });
+      const line = stored.bySource.prom!['h:9100']!;
+      assert.equal(line.cpu.length, values.length);
+      assert.equal(sparkPath(line.cpu), sparkPath(values));
+      assert.equal(sparkPath(line.memory), sparkPath(values));
+    }),
+    { numRuns: 500 },
+  );
 });
