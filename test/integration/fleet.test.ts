@@ -14,7 +14,7 @@ import type { ConsoleConfigInput } from '../../main/config/schema';
 import { createConsole } from '../../main/core/create-console';
 import type { FleetState, FleetUpdate, ServerTile } from '../../preload/contract';
 import { expandTiles, roundForDisplay } from '../../preload/contract';
-import { FIRST_CHUNK, REST_DELAY_MS } from '../../main/fleet/fleet-feature';
+import { FIRST_CHUNK } from '../../main/fleet/fleet-feature';
 import { DEFAULT_QUERIES } from '../../main/fleet/fleet-model';
 import { startDemoStack, type DemoStack } from '../support/demo-stack';
 import { waitFor as waitForShared } from '../support/wait';
@@ -256,7 +256,7 @@ describe('query count does not grow with the fleet (600 instances)', { timeout: 
   let stack: DemoStack;
   let proxy: Awaited<ReturnType<typeof countingProxy>>;
   let c: ReturnType<typeof consoleFor>;
-  const updates: { at: number; update: FleetUpdate }[] = [];
+  const updates: { update: FleetUpdate }[] = [];
   before(async () => {
     // One scrape of the whole fleet (honor_labels); per-host liveness comes from synthetic_instance_up.
     stack = await startDemoStack({ syntheticInstances: 600, syntheticMode: 'aggregate' });
@@ -266,7 +266,7 @@ describe('query count does not grow with the fleet (600 instances)', { timeout: 
       { prometheusMs: 3_600_000, sparklineMs: 3_600_000 },
     );
     c.core.subscribe((e) => {
-      if (e.name === 'fleet.update') updates.push({ at: performance.now(), update: e.payload });
+      if (e.name === 'fleet.update') updates.push({ update: e.payload });
     });
     await c.core.start();
   });
@@ -300,7 +300,6 @@ describe('query count does not grow with the fleet (600 instances)', { timeout: 
     assert.equal(count(first), FIRST_CHUNK);
     assert.equal(count(second), 600 - FIRST_CHUNK);
     assert.equal(second.seq, first.seq + 1, 'consecutive diffs, no gap for the renderer');
-    assert.ok(diffs[1]!.at - diffs[0]!.at >= REST_DELAY_MS - 5, 'the rest comes a moment later');
     // Both carry the whole fleet's summary; the first chunk holds the worst tiles.
     const total = (u: typeof first) => u.summary.ok + u.summary.warning + u.summary.critical + u.summary.down;
     assert.equal(total(first), 600);
