@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalIsoMs, csvCell, exportFileName, flattenSource, logHitField, timestampMs, toCsv, toLogHit, toLogHitTable, toNdjson } from './log-hits';
+import { canonicalIsoMs, csvCell, exportFileName, flattenSource, timestampMs, toCsv, toLogHit, toLogHitTable, toNdjson } from './log-hits';
+import { hitField } from '../../preload/contract';
 import { decodeLogHits, isoTime, type LogHit, type LogHitTable } from '../../preload/contract';
 import type { SearchHit } from '../clients/elasticsearch';
 import { alertLogsPivot, phrase } from '../../renderer/src/panes/logs/pivot';
@@ -33,8 +34,8 @@ test('toLogHit: highlight segments for the message, level and timestamp read', (
   assert.equal(h.fields.message, undefined);
   assert.equal(h.highlights, undefined, 'no other field highlighted: omitted');
   assert.deepEqual(Object.keys(h.fields).sort(), ['@timestamp', 'level']);
-  assert.equal(logHitField(h, 'message'), 'Authentication failed for <b>');
-  assert.equal(logHitField(h, 'level'), 'ERROR');
+  assert.equal(hitField(h, 'message'), 'Authentication failed for <b>');
+  assert.equal(hitField(h, 'level'), 'ERROR');
 });
 
 test('toLogHit: a message that is not text, or other message-like fields, stay in fields', () => {
@@ -42,17 +43,17 @@ test('toLogHit: a message that is not text, or other message-like fields, stay i
   const n = toLogHit({ ...base, source: { message: 42, msg: 'short', log: { message: 'nested' } } }, '@timestamp');
   assert.equal(n.messageField, null, 'kept in fields');
   assert.deepEqual(n.message, [{ text: '42', hit: false }]);
-  assert.equal(logHitField(n, 'message'), 42);
+  assert.equal(hitField(n, 'message'), 42);
   assert.deepEqual(n.fields, { message: 42, msg: 'short', 'log.message': 'nested' });
   const nested = toLogHit({ ...base, source: { log: { message: 'nested', level: 'warn' }, msg: 'other' } }, '@timestamp');
   assert.equal(nested.messageField, 'log.message');
   assert.equal(nested.level, 'warn');
   assert.deepEqual(nested.fields, { 'log.level': 'warn', msg: 'other' });
-  assert.equal(logHitField(nested, 'log.message'), 'nested');
+  assert.equal(hitField(nested, 'log.message'), 'nested');
   const none = toLogHit({ ...base, source: { a: 1 } }, '@timestamp');
   assert.equal(none.messageField, undefined);
   assert.deepEqual(none.message, []);
-  assert.equal(logHitField(none, 'message'), undefined);
+  assert.equal(hitField(none, 'message'), undefined);
   const hl = toLogHit({ ...base, source: { message: 'a b', host: 'h1' }, highlight: { host: ['@ops-hl@h1@/ops-hl@'] } }, '@timestamp');
   assert.deepEqual(hl.highlights, { host: [{ text: 'h1', hit: true }] });
 });

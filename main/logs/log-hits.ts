@@ -400,22 +400,6 @@ export function toLogHitTable(hits: SearchHit[], timestampField: string): LogHit
   return new LogHitTableBuilder(timestampField).addAll(hits).table();
 }
 
-/** The name of the field left out of `fields` because `message` carries it, or undefined. */
-export function leftOutMessageField(hit: LogHit): string | undefined {
-  if (hit.message.length === 0 || hit.messageField === null) return undefined;
-  return hit.messageField ?? 'message';
-}
-
-/** A field's value in a hit as the pane shows it (the message field's value comes from `message`). */
-export function logHitField(hit: LogHit, name: string): LogScalar | undefined {
-  if (name === leftOutMessageField(hit)) {
-    let text = '';
-    for (const seg of hit.message) text += seg.text;
-    return text;
-  }
-  return hit.fields[name];
-}
-
 /** One document per line: `{"_index","_id","_source"}` as Elasticsearch returned it. */
 export function toNdjson(hits: SearchHit[]): string {
   return hits.map((h) => JSON.stringify({ _index: h.index, _id: h.id, _source: h.source })).join('\n') + (hits.length ? '\n' : '');

@@ -108,6 +108,30 @@ function toSegments(parts: string[]): LogSegment[] {
   return out;
 }
 
+/** The field `message` stands for, left out of `fields` (see `messageField`), or undefined. */
+export function messageFieldOf(hit: LogHit): string | undefined {
+  if (hit.message.length === 0 || hit.messageField === null) return undefined;
+  return hit.messageField ?? 'message';
+}
+
+/** A field's value in a hit (the message field, sent once as `message`, reads back as its text). */
+export function hitField(hit: LogHit, name: string): LogScalar | undefined {
+  if (name === messageFieldOf(hit)) {
+    let text = '';
+    for (const seg of hit.message) text += seg.text;
+    return text;
+  }
+  return hit.fields[name];
+}
+
+/** Every field name of a hit, the message field included. */
+export function hitFieldNames(hit: LogHit): string[] {
+  const names = Object.keys(hit.fields);
+  const m = messageFieldOf(hit);
+  if (m !== undefined) names.push(m);
+  return names;
+}
+
 /** The hits of a page table, in order, as plain `LogHit` objects. */
 export function decodeLogHits(t: LogHitTable): LogHit[] {
   const { names, shapes, indices, rows } = t;

@@ -10,10 +10,9 @@ import type {
   SavedSearch,
   SavedSearches,
 } from '../../../preload/contract';
-import { decodeLogHits } from '../../../preload/contract';
+import { decodeLogHits, hitField } from '../../../preload/contract';
 import { getBridge } from '../bridge';
 import { onTopic } from './event-router';
-import { hitField } from '../panes/logs/log-format';
 
 export const QUICK_RANGES: { label: string; ms: number }[] = [
   { label: '15m', ms: 15 * 60_000 },

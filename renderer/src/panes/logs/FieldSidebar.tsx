@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { LogFilterSpec, LogHit, LogScalar, LogTopValues } from '../../../../preload/contract';
-import { formatCount, hitField, messageFieldOf, valueText } from './log-format';
+import { hitField, messageFieldOf } from '../../../../preload/contract';
+import { formatCount, valueText } from './log-format';
 
 interface Props {
   hits: LogHit[];

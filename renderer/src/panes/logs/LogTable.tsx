@@ -2,7 +2,8 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { ClippedText, clipForDisplay } from '../../components/ClippedText';
 import { measureElement as measureByLayout, useVirtualizer } from '@tanstack/react-virtual';
 import type { LogFilterSpec, LogHit, LogSegment } from '../../../../preload/contract';
-import { hitField, hitFieldNames, levelClass, messageFieldOf, localTime, utcTitle, valueText } from './log-format';
+import { hitField, hitFieldNames, messageFieldOf } from '../../../../preload/contract';
+import { levelClass, localTime, utcTitle, valueText } from './log-format';
 
 export const ROW_HEIGHT = 30;
 

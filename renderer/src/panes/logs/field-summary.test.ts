@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { LogHit, LogScalar } from '../../../../preload/contract';
 import { summarizeFields } from './FieldSidebar';
-import { hitField, hitFieldNames } from './log-format';
+import { hitField, hitFieldNames } from '../../../../preload/contract';
 
 /** The sidebar's counting as first written (string keys per type and value), to hold the faster one to. */
 function reference(hits: LogHit[], known: Set<string>): Map<string, { value: LogScalar; count: number }[]> {

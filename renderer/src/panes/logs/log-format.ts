@@ -1,4 +1,4 @@
-import type { LogHit, LogScalar } from '../../../../preload/contract';
+import type { LogScalar } from '../../../../preload/contract';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -55,28 +55,4 @@ export function formatCount(n: number): string {
 
 export function describeRange(from: number, to: number): string {
   return `${localTime(from).slice(0, 16)} → ${localTime(to).slice(0, 16)}`;
-}
-
-/** A field's value in a hit (the message field, sent once as `message`, reads back as its text). */
-export function hitField(hit: LogHit, name: string): LogScalar | undefined {
-  if (name === messageFieldOf(hit)) {
-    let text = '';
-    for (const seg of hit.message) text += seg.text;
-    return text;
-  }
-  return hit.fields[name];
-}
-
-/** Every field name of a hit, the message field included. */
-export function hitFieldNames(hit: LogHit): string[] {
-  const names = Object.keys(hit.fields);
-  const m = messageFieldOf(hit);
-  if (m !== undefined) names.push(m);
-  return names;
-}
-
-/** The field `message` stands for, left out of `fields` (see the contract's `messageField`), or undefined. */
-export function messageFieldOf(hit: LogHit): string | undefined {
-  if (hit.message.length === 0 || hit.messageField === null) return undefined;
-  return hit.messageField ?? 'message';
 }
