@@ -40,24 +40,47 @@ export function computeInbox(
   markSince = Number.POSITIVE_INFINITY,
 ): InboxView {
   const sorted = Array.isArray(alerts) ? (alerts as readonly AlertView[]) : [...(alerts as ReadonlyMap<string, AlertView>).values()].sort(compareAlerts);
-  const match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
-  const stateCounts: Record<AlertUiState, number> = { active: 0, acknowledged: 0, silenced: 0, inhibited: 0 };
+  const tally = new InboxTally(filter, states, markSince, { active: 0, acknowledged: 0, silenced: 0, inhibited: 0 }, 0, 0);
   const grouper = new SortedGrouper(groupBy);
-  let shown = 0;
-  let newCount = 0;
-  const countNew = Number.isFinite(markSince);
   for (let i = 0; i < sorted.length; i++) {
     const a = sorted[i]!;
-    if (countNew && startMs(a) > markSince) newCount += 1;
-    if (match && !match(a)) continue;
-    const st = uiState(a);
-    stateCounts[st] += 1;
-    if (!states.has(st)) continue;
-    grouper.add(a, st);
-    shown += 1;
+    const st = tally.count(a, 1);
+    if (st !== null) grouper.add(a, st);
   }
   const groups = grouper.result();
-  return { rows: new InboxRowList(groups, collapsed), groups, stateCounts, shown, total: sorted.length, newCount };
+  return { rows: new InboxRowList(groups, collapsed), groups, stateCounts: tally.stateCounts, shown: tally.shown, total: sorted.length, newCount: tally.newCount };
+}
+
+/**
+ * What both passes over alerts count: "new" (started after the mark), per-state counts of what the filter
+ * matches, and how many the state toggles let through. `count` adds an alert (+1) or takes it back (-1) and
+ * returns its state when the inbox shows it, or null.
+ */
+class InboxTally {
+  private readonly match: ((a: AlertView) => boolean) | null;
+  private readonly countNew: boolean;
+
+  constructor(
+    filter: ParsedFilter,
+    private readonly states: ReadonlySet<AlertUiState>,
+    private readonly markSince: number,
+    readonly stateCounts: Record<AlertUiState, number>,
+    public shown: number,
+    public newCount: number,
+  ) {
+    this.match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
+    this.countNew = Number.isFinite(markSince);
+  }
+
+  count(a: AlertView, sign: 1 | -1): AlertUiState | null {
+    if (this.countNew && startMs(a) > this.markSince) this.newCount += sign;
+    if (this.match && !this.match(a)) return null;
+    const st = uiState(a);
+    this.stateCounts[st] += sign;
+    if (!this.states.has(st)) return null;
+    this.shown += sign;
+    return st;
+  }
 }
 
 /**
@@ -76,19 +99,10 @@ export function updateInbox(
   collapsed: ReadonlySet<string>,
   markSince = Number.POSITIVE_INFINITY,
 ): InboxView {
-  const match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
-  const stateCounts = { ...prev.stateCounts };
-  let shown = prev.shown;
-  let newCount = prev.newCount;
-  const countNew = Number.isFinite(markSince);
+  const tally = new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount);
   const touched = new Map<string, { out: AlertView[]; in: AlertView[] }>();
   const visit = (a: AlertView, sign: 1 | -1) => {
-    if (countNew && startMs(a) > markSince) newCount += sign;
-    if (match && !match(a)) return;
-    const st = uiState(a);
-    stateCounts[st] += sign;
-    if (!states.has(st)) return;
-    shown += sign;
+    if (tally.count(a, sign) === null) return;
     const value = groupBy ? (a.labels[groupBy] ?? '') : '';
     let t = touched.get(value);
     if (!t) {
@@ -99,6 +113,7 @@ export function updateInbox(
   };
   for (const a of gone) visit(a, -1);
   for (const a of added) visit(a, 1);
+  const { stateCounts, shown, newCount } = tally;
   if (touched.size === 0) return { ...prev, stateCounts, shown, newCount, total: prev.total - gone.length + added.length };
 
   let reorder = false;
