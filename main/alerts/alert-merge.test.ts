@@ -57,7 +57,7 @@ test('mergeAlertMaps over a sequence of polls: always what a fresh merge shows; 
       // Every poll is answered twice in a row: the second time nothing changed, so every view must be kept.
       for (const [k, poll] of polls.flatMap((p) => [p, p]).entries()) {
         const perSource = answerPoll(poll, parsed);
-        const { merged } = mergeAlertMaps(perSource, prev, origins);
+        const merged = mergeAlertMaps(perSource, prev, origins);
         const fresh = mergeAlerts(perSource.map(({ source, alerts }) => ({ source, alerts })));
         assert.deepEqual(JSON.parse(JSON.stringify([...merged])), JSON.parse(JSON.stringify([...fresh])));
         for (const [fp, view] of merged) {
@@ -77,15 +77,15 @@ test('mergeAlertMaps over a sequence of polls: always what a fresh merge shows; 
 test('mergeAlertMaps: a replica losing an alert, or one field changing, gives a new view', () => {
   const a = gettable({ fp: 'f1', summary: 'disk', updatedAt: '2026-01-01T00:00:01Z', state: 'active' });
   const origins = new WeakMap<AlertView, ViewOrigin>();
-  const first = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: byFingerprint([a]) }], new Map(), origins).merged;
+  const first = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: byFingerprint([a]) }], new Map(), origins);
   assert.deepEqual(first.get('f1')?.alertmanagers, ['am0', 'am1']);
-  const same = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: byFingerprint([a]) }], first, origins).merged;
+  const same = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: byFingerprint([a]) }], first, origins);
   assert.equal(same.get('f1'), first.get('f1'));
-  const lost = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: new Map() }], same, origins).merged;
+  const lost = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([a]) }, { source: 'am1', byFingerprint: new Map() }], same, origins);
   assert.notEqual(lost.get('f1'), same.get('f1'));
   assert.deepEqual(lost.get('f1')?.alertmanagers, ['am0']);
   const changed = { ...a, annotations: { summary: 'other' } };
-  const next = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([changed]) }], lost, origins).merged;
+  const next = mergeAlertMaps([{ source: 'am0', byFingerprint: byFingerprint([changed]) }], lost, origins);
   assert.equal(next.get('f1')?.annotations.summary, 'other');
 });
 
@@ -98,7 +98,7 @@ test('as the feature runs it (merge, then diff keeping unchanged views): what a 
       const parsed = new Map<string, Map<string, GettableAlert>>();
       for (const [k, poll] of sequence.flatMap((p) => [p, p]).entries()) {
         const perSource = answerPoll(poll, parsed);
-        const { merged } = mergeAlertMaps(perSource, shown, origins);
+        const merged = mergeAlertMaps(perSource, shown, origins);
         const built = [...merged].filter(([fp, v]) => shown.get(fp) !== v).length;
         diffAlerts(shown, merged, true, (kept, fresh) => {
           const o = origins.get(fresh);

@@ -1,6 +1,7 @@
 import type { AlertView } from '../../preload/contract';
 import type { GettableAlert } from '../clients/alertmanager';
 import { sameAck } from './silence-logic';
+import { EMPTY_LIST, SharedValues, receiversKey } from '../core/shared-values';
 
 /**
  * Merges the alerts of several Alertmanagers. Replicas of one HA cluster hold the same alert under the
@@ -10,7 +11,7 @@ export function mergeAlerts(perSource: { source: string; alerts: GettableAlert[]
   return mergeAlertMaps(
     perSource.map(({ source, alerts }) => ({ source, byFingerprint: byFingerprint(alerts) })),
     new Map(),
-  ).merged;
+  );
 }
 
 export function byFingerprint(alerts: GettableAlert[], into = new Map<string, GettableAlert>()): Map<string, GettableAlert> {
@@ -32,7 +33,7 @@ type PerSource = { source: string; byFingerprint: Map<string, GettableAlert> }[]
  * it. At 50,000 alerts a fresh view per alert per poll was ~10 MB that lived through the poll's scavenges
  * and was promoted — the core's RSS grew by that much every poll until a full GC.
  */
-export function mergeAlertMaps(perSource: PerSource, prev: Map<string, AlertView>, origins: WeakMap<AlertView, ViewOrigin> = new WeakMap()): { merged: Map<string, AlertView>; origins: WeakMap<AlertView, ViewOrigin> } {
+export function mergeAlertMaps(perSource: PerSource, prev: Map<string, AlertView>, origins: WeakMap<AlertView, ViewOrigin> = new WeakMap()): Map<string, AlertView> {
   const merged = new Map<string, AlertView>();
   for (let i = 0; i < perSource.length; i++) {
     for (const [fp, first] of perSource[i]!.byFingerprint) {
@@ -59,7 +60,7 @@ export function mergeAlertMaps(perSource: PerSource, prev: Map<string, AlertView
       merged.set(fp, view);
     }
   }
-  return { merged, origins };
+  return merged;
 }
 
 /** The view of one Alertmanager's alert alone (what a first load shows before the other replicas answer). */
@@ -84,16 +85,10 @@ function sameInputs(origin: ViewOrigin, perSource: PerSource, from: number, fp: 
   return k === origin.sources.length;
 }
 
-/** One shared, frozen `[source]` per Alertmanager name: 50,000 alerts of one Alertmanager need one array, not 50,000. */
-const singles = new Map<string, string[]>();
+/** One shared `[source]` per Alertmanager name. */
+const singles = new SharedValues<string[]>();
 function single(source: string): string[] {
-  let list = singles.get(source);
-  if (!list) {
-    if (singles.size > 1000) singles.clear();
-    list = Object.freeze([source]) as unknown as string[];
-    singles.set(source, list);
-  }
-  return list;
+  return singles.get(source, () => [source]);
 }
 
 function fromGettable(a: GettableAlert, alertmanagers: string[]): AlertView {
@@ -195,17 +190,9 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
   return ka.every((k) => a[k] === b[k]);
 }
 
-/** Receiver name lists are shared (and frozen): a few distinct lists serve 50,000 alerts. */
-const nameLists = new Map<string, string[]>();
+/** Receiver name lists are shared: a few distinct lists serve 50,000 alerts. */
+const nameLists = new SharedValues<string[]>();
 function receiverNames(receivers: { name: string }[]): string[] {
-  if (receivers.length === 0) return EMPTY;
-  const key = receivers.length === 1 ? receivers[0]!.name : receivers.map((r) => r.name).join('\u0000');
-  let list = nameLists.get(key);
-  if (!list) {
-    if (nameLists.size > 1000) nameLists.clear();
-    list = Object.freeze(receivers.map((r) => r.name)) as unknown as string[];
-    nameLists.set(key, list);
-  }
-  return list;
+  if (receivers.length === 0) return EMPTY_LIST;
+  return nameLists.get(receiversKey(receivers), () => receivers.map((r) => r.name));
 }
-const EMPTY = Object.freeze([]) as unknown as string[];

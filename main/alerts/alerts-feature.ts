@@ -171,7 +171,7 @@ export class AlertsFeature implements Feature {
           this.setSilences(mergeSilences([...lastSilences].filter(([name]) => okNames.has(name)).map(([source, silences]) => ({ source, silences }))));
           for (const [name, byFp] of lastGood) if (okNames.has(name)) this.parsedBySource.set(name, byFp);
           const perSource = [...lastGood].filter(([name]) => okNames.has(name)).map(([source, byFp]) => ({ source, byFingerprint: byFp }));
-          this.apply(mergeAlertMaps(perSource, this.alerts, this.origins).merged, firstLoad?.showedAny ?? false);
+          this.apply(mergeAlertMaps(perSource, this.alerts, this.origins), firstLoad?.showedAny ?? false);
         }
         const failed = results.find((r) => r.status === 'rejected');
         if (okNames.size === 0 && failed) throw (failed as PromiseRejectedResult).reason;

@@ -3,6 +3,7 @@ import type { HttpClient } from './http';
 import { isPlainObject, isStringArray, isStringRecord, parseFast, parseWith } from './parse';
 import { SourceError } from './source-error';
 import { formatZodError } from '../core/validation';
+import { EMPTY_LIST, SharedValues, receiversKey } from '../core/shared-values';
 
 const labelSet = z.record(z.string(), z.string());
 export const gettableAlertSchema = z.object({
@@ -106,20 +107,12 @@ function fastAlerts(raw: unknown): GettableAlert[] | undefined {
   return out;
 }
 
-// Shared, frozen values for what most alerts repeat: an alert kept from a cold poll of 50,000 holds these,
-// not 50,000 empty arrays and 50,000 copies of [{ name: "default" }].
-const NONE = Object.freeze([]) as unknown as never[];
-const receiverLists = new Map<string, { name: string }[]>();
+// An alert kept from a cold poll of 50,000 holds shared lists, not 50,000 empty arrays and 50,000 copies of
+// [{ name: "default" }].
+const receiverLists = new SharedValues<{ name: string }[]>();
 function receiverList(receivers: { name: string }[]): { name: string }[] {
-  if (receivers.length === 0) return NONE;
-  const key = receivers.length === 1 ? receivers[0]!.name : receivers.map((r) => r.name).join('\u0000');
-  let list = receiverLists.get(key);
-  if (!list) {
-    if (receiverLists.size > 1000) receiverLists.clear();
-    list = Object.freeze(receivers.map((r) => Object.freeze({ name: r.name }))) as { name: string }[];
-    receiverLists.set(key, list);
-  }
-  return list;
+  if (receivers.length === 0) return EMPTY_LIST;
+  return receiverLists.get(receiversKey(receivers), () => receivers.map((r) => Object.freeze({ name: r.name })));
 }
 
 /** The schema's output for one well-formed alert, or undefined (then the schema decides). */
@@ -132,7 +125,7 @@ function fastAlert(a: unknown): GettableAlert | undefined {
   if (!isPlainObject(status) || typeof status.state !== 'string' || !ALERT_STATES.has(status.state)) return undefined;
   const { silencedBy, inhibitedBy, mutedBy } = status;
   if (!listOrNull(silencedBy) || !listOrNull(inhibitedBy) || !listOrNull(mutedBy)) return undefined;
-  let recv: { name: string }[] = NONE;
+  let recv: { name: string }[] = EMPTY_LIST;
   if (receivers !== undefined) {
     if (!Array.isArray(receivers)) return undefined;
     for (let j = 0; j < receivers.length; j++) {
@@ -141,7 +134,7 @@ function fastAlert(a: unknown): GettableAlert | undefined {
     }
     recv = receiverList(receivers as { name: string }[]);
   }
-  const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy?.length ? silencedBy : NONE, inhibitedBy: inhibitedBy?.length ? inhibitedBy : NONE };
+  const st: GettableAlert['status'] = { state: status.state as GettableAlert['status']['state'], silencedBy: silencedBy?.length ? silencedBy : EMPTY_LIST, inhibitedBy: inhibitedBy?.length ? inhibitedBy : EMPTY_LIST };
   if ('mutedBy' in status) st.mutedBy = mutedBy;
   return {
     labels,
