@@ -164,13 +164,13 @@ export class AlertsFeature implements Feature {
         );
         if (runtime !== this.runtime) return;
         const okNames = new Set(runtime.alertmanager.filter((_, i) => results[i]?.status === 'fulfilled').map((s) => s.name));
-        firstLoad?.flush();
         if (okNames.size === 0) firstLoad?.retract();
-        if (okNames.size > 0) {
+        else {
+          firstLoad?.flush();
           // Only sources that answered this cycle count; a failed replica's old answer could resurrect resolved alerts.
           this.setSilences(mergeSilences([...lastSilences].filter(([name]) => okNames.has(name)).map(([source, silences]) => ({ source, silences }))));
-          for (const [name, byFp] of lastGood) if (okNames.has(name)) this.parsedBySource.set(name, byFp);
           const perSource = [...lastGood].filter(([name]) => okNames.has(name)).map(([source, byFp]) => ({ source, byFingerprint: byFp }));
+          for (const { source, byFingerprint: byFp } of perSource) this.parsedBySource.set(source, byFp);
           this.apply(mergeAlertMaps(perSource, this.alerts, this.origins), firstLoad?.showedAny ?? false);
         }
         const failed = results.find((r) => r.status === 'rejected');
