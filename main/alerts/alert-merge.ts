@@ -2,6 +2,7 @@ import type { AlertView } from '../../preload/contract';
 import type { GettableAlert } from '../clients/alertmanager';
 import { sameAck } from './silence-logic';
 import { EMPTY_LIST, SharedValues, receiversKey } from '../core/shared-values';
+import { sameList, sameRecord } from '../core/shallow-equal';
 
 /**
  * Merges the alerts of several Alertmanagers. Replicas of one HA cluster hold the same alert under the
@@ -180,15 +181,6 @@ function sameOptionalList(a: string[] | null | undefined, b: string[] | null | u
   return a === b || (!!a && !!b && sameList(a, b));
 }
 
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => a[k] === b[k]);
-}
 
 /** Receiver name lists are shared: a few distinct lists serve 50,000 alerts. */
 const nameLists = new SharedValues<string[]>();

@@ -10,6 +10,7 @@ import type {
 } from '../../preload/contract';
 import { FLEET_METRICS, tileId } from '../../preload/contract';
 import type { VectorSample } from '../clients/prometheus';
+import { sameList, sameRecord } from '../core/shallow-equal';
 
 export type FleetQueryName = FleetMetric | 'up';
 
@@ -218,16 +219,6 @@ export function displayKey(metric: FleetMetric, v: number | null): number | null
   return Number(v.toPrecision(3));
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
-  if (a === b) return true;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => a[k] === b[k]);
-}
 
 /**
  * Whether the renderer would show `next` as it shows `prev`: same state, flags, labels, alerts, and values at
@@ -247,7 +238,7 @@ export function visiblySame(prev: ServerTile, next: ServerTile): boolean {
     sameList(prev.reasons, next.reasons) &&
     sameList(prev.alertFingerprints, next.alertFingerprints) &&
     FLEET_METRICS.every((m) => displayKey(m, prev.values[m]) === displayKey(m, next.values[m])) &&
-    sameLabels(prev.labels, next.labels)
+    sameRecord(prev.labels, next.labels)
   );
 }
 
