@@ -23,6 +23,7 @@ const enum Mode {
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d, COMMA = 0x2c, QUOTE = 0x22, BACKSLASH = 0x5c;
 const OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d;
+const BOM = [0xef, 0xbb, 0xbf];
 const isSpace = (b: number): boolean => b === SPACE || b === LF || b === CR || b === TAB;
 
 export class JsonSyntaxError extends Error {
@@ -93,7 +94,7 @@ export class JsonArraySplitter {
           i--; // this byte belongs to the element
         }
       } else if (mode === Mode.Start) {
-        if (this.bomSkipped < 3 && b === [0xef, 0xbb, 0xbf][this.bomSkipped]) this.bomSkipped++;
+        if (this.bomSkipped < 3 && b === BOM[this.bomSkipped]) this.bomSkipped++;
         else if (b === OPEN_BRACKET) mode = Mode.Between;
         else if (!isSpace(b)) {
           // Not an array: keep everything from here and parse it whole at the end.
@@ -149,7 +150,7 @@ export class JsonArraySplitter {
   }
 
   private flush(parts: Uint8Array[]): void {
-    const text = this.decoder.decode(parts.length === 1 ? parts[0] : concat(parts));
+    const text = this.decoder.decode(concat(parts));
     let items: unknown[];
     try {
       items = JSON.parse(`[${text}]`) as unknown[];
