@@ -120,6 +120,11 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     });
   }
 
+  /** The SourceError for an answer that is not JSON: the parser's words and the answer's first characters. */
+  function invalidJson(reason: string, head: string, status: number): SourceError {
+    return new SourceError('parse', `invalid JSON from server (${reason}): ${head.replace(/\s+/g, ' ')}`, status);
+  }
+
   /** The SourceError for a refused request, with the server's own text. */
   function statusError(status: number, text: string): SourceError {
     if (status === 401 || status === 403) return new SourceError('auth', `HTTP ${status}: ${errorTextFromBody(text) || 'unauthorized'}`, status);
@@ -140,7 +145,7 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
         for await (const chunk of body) splitter.push(chunk as Buffer);
         return splitter.end();
       } catch (err) {
-        if (err instanceof JsonSyntaxError) throw new SourceError('parse', `invalid JSON from server (${err.message}): ${err.head.replace(/\s+/g, ' ')}`, status);
+        if (err instanceof JsonSyntaxError) throw invalidJson(err.message, err.head, status);
         throw err;
       }
     });
@@ -151,8 +156,7 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     try {
       return JSON.parse(res.text) as T;
     } catch (err) {
-      const head = res.text.slice(0, 120).replace(/\s+/g, ' ');
-      throw new SourceError('parse', `invalid JSON from server (${(err as Error).message}): ${head}`, res.status);
+      throw invalidJson((err as Error).message, res.text.slice(0, 120), res.status);
     }
   }
 
