@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView, FleetThresholds, ServerTile } from '../../preload/contract';
 import type { MatrixSeries, VectorSample } from '../clients/prometheus';
-import { colourTile, diffTiles, displayKey, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
+import { roundForDisplay } from '../../preload/contract';
+import { colourTile, diffTiles, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
 import { pollSource, pollSparklines, queryHistory, type FleetQueryClient } from './fleet-poll';
 
 const T: FleetThresholds = { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } };
@@ -169,12 +170,12 @@ test('diffs: only new or visibly changed tiles are sent; updatedAt of a fresh ti
 });
 
 test('display precision: 0.1 % for percentages, 0.01 for load, three digits for rates', () => {
-  assert.equal(displayKey('cpu', 42.04), displayKey('cpu', 41.96));
-  assert.notEqual(displayKey('cpu', 42.0), displayKey('cpu', 42.1));
-  assert.equal(displayKey('load1', 1.234), displayKey('load1', 1.231));
-  assert.notEqual(displayKey('load1', 1.23), displayKey('load1', 1.24));
-  assert.equal(displayKey('netRx', 123_456), displayKey('netRx', 123_499));
-  assert.notEqual(displayKey('netRx', 123_456), displayKey('netRx', 124_456));
-  assert.equal(displayKey('memory', null), null);
-  assert.equal(displayKey('memory', NaN), null);
+  assert.equal(roundForDisplay('cpu', 42.04), roundForDisplay('cpu', 41.96));
+  assert.notEqual(roundForDisplay('cpu', 42.0), roundForDisplay('cpu', 42.1));
+  assert.equal(roundForDisplay('load1', 1.234), roundForDisplay('load1', 1.231));
+  assert.notEqual(roundForDisplay('load1', 1.23), roundForDisplay('load1', 1.24));
+  assert.equal(roundForDisplay('netRx', 123_456), roundForDisplay('netRx', 123_499));
+  assert.notEqual(roundForDisplay('netRx', 123_456), roundForDisplay('netRx', 124_456));
+  assert.equal(roundForDisplay('memory', null), null);
+  assert.equal(roundForDisplay('memory', NaN), null);
 });

@@ -8,7 +8,7 @@ import type {
   ServerTile,
   TileState,
 } from '../../preload/contract';
-import { FLEET_METRICS, tileId } from '../../preload/contract';
+import { FLEET_METRICS, roundForDisplay, tileId } from '../../preload/contract';
 import type { VectorSample } from '../clients/prometheus';
 import { sameList, sameRecord } from '../core/shallow-equal';
 
@@ -211,14 +211,6 @@ export function scopeToInstance(expr: string, instance: string): string {
   return `(${expr}) and on(instance) up{instance="${escaped}"}`;
 }
 
-/** A value as the tile shows it: what decides whether a changed value is worth sending to the renderer. */
-export function displayKey(metric: FleetMetric, v: number | null): number | null {
-  if (v === null || !Number.isFinite(v)) return null;
-  if (metric === 'cpu' || metric === 'memory' || metric === 'disk') return Math.round(v * 10);
-  if (metric === 'load1') return Math.round(v * 100);
-  return Number(v.toPrecision(3));
-}
-
 
 /**
  * Whether the renderer would show `next` as it shows `prev`: same state, flags, labels, alerts, and values at
@@ -237,7 +229,7 @@ export function visiblySame(prev: ServerTile, next: ServerTile): boolean {
     prev.alertsFiring === next.alertsFiring &&
     sameList(prev.reasons, next.reasons) &&
     sameList(prev.alertFingerprints, next.alertFingerprints) &&
-    FLEET_METRICS.every((m) => displayKey(m, prev.values[m]) === displayKey(m, next.values[m])) &&
+    FLEET_METRICS.every((m) => roundForDisplay(m, prev.values[m]) === roundForDisplay(m, next.values[m])) &&
     sameRecord(prev.labels, next.labels)
   );
 }

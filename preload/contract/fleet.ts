@@ -215,7 +215,9 @@ export function expandTiles(groups: readonly WireTileGroup[], updatedAt: number 
   const out: ServerTile[] = [];
   for (const { source, tiles } of groups) {
     for (const w of tiles) {
-      const v = w.values;
+      // The same FLEET_METRICS order wireTile wrote them in.
+      const values = {} as ServerTile['values'];
+      for (let i = 0; i < FLEET_METRICS.length; i++) values[FLEET_METRICS[i]!] = w.values[i] ?? null;
       const labels: Record<string, string> = { ...w.labels, instance: w.instance };
       if (w.job !== '') labels.job = w.job;
       const fps = w.alertFingerprints ?? [];
@@ -229,7 +231,7 @@ export function expandTiles(groups: readonly WireTileGroup[], updatedAt: number 
         labels,
         updatedAt: w.updatedAt ?? updatedAt ?? 0,
         stale: w.stale === true,
-        values: { cpu: v[0] ?? null, memory: v[1] ?? null, disk: v[2] ?? null, netRx: v[3] ?? null, netTx: v[4] ?? null, load1: v[5] ?? null },
+        values,
         diskMount: w.diskMount ?? null,
         reasons: w.reasons ?? [],
         alertsFiring: fps.length,
