@@ -11,6 +11,21 @@ const MAX_DEPTH = 8;
 const MESSAGE_FIELDS = ['message', 'log.message', 'msg'];
 const ASIDE_FIELDS = new Set(MESSAGE_FIELDS);
 
+/** An object `flattenSource` descends into (its fields become dotted names); anything else is one field. */
+const isNested = (v: unknown, depth: number): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && depth < MAX_DEPTH;
+
+/** A `_source` value as one field: scalars as they are (a non-finite number as text), arrays and too-deep objects as JSON text; undefined is no field. */
+function leafValue(v: unknown): LogScalar | undefined {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (v === undefined) return undefined;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 /**
  * Flattens `_source`: nested objects to dotted names; arrays and deeper objects as JSON text. With `aside`,
  * the names in ASIDE_FIELDS (message candidates) go there instead of `out`.
@@ -20,26 +35,14 @@ export function flattenSource(src: Record<string, unknown>, prefix = '', out: Re
     if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
     const v = src[k];
     const name = prefix ? `${prefix}.${k}` : k;
-    const target = aside !== undefined && ASIDE_FIELDS.has(name) ? aside : null;
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') {
-      if (target) target.set(name, v);
-      else out[name] = v;
-    } else if (typeof v === 'number') {
-      const n = Number.isFinite(v) ? v : String(v);
-      if (target) target.set(name, n);
-      else out[name] = n;
-    } else if (v === undefined) continue;
-    else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) flattenSource(v as Record<string, unknown>, name, out, depth + 1, aside);
-    else {
-      let text: string;
-      try {
-        text = JSON.stringify(v) ?? String(v);
-      } catch {
-        text = String(v);
-      }
-      if (target) target.set(name, text);
-      else out[name] = text;
+    if (isNested(v, depth)) {
+      flattenSource(v, name, out, depth + 1, aside);
+      continue;
     }
+    const value = leafValue(v);
+    if (value === undefined) continue;
+    if (aside !== undefined && ASIDE_FIELDS.has(name)) aside.set(name, value);
+    else out[name] = value;
   }
   return out;
 }
@@ -213,22 +216,14 @@ export class LogHitTableBuilder {
       if (!Object.prototype.hasOwnProperty.call(src, k)) continue;
       const v = src[k];
       const name = prefix ? `${prefix}.${k}` : k;
-      let value: LogScalar;
-      // toLogHit's `fields['__proto__'] = …` never made an own property, so it never reached the renderer.
-      if (name === '__proto__' && (typeof v !== 'object' || v === null || Array.isArray(v) || depth >= MAX_DEPTH)) continue;
-      if (v === null || typeof v === 'string' || typeof v === 'boolean') value = v;
-      else if (typeof v === 'number') value = Number.isFinite(v) ? v : String(v);
-      else if (v === undefined) continue;
-      else if (typeof v === 'object' && !Array.isArray(v) && depth < MAX_DEPTH) {
-        this.flatten(v as Record<string, unknown>, name, depth + 1);
+      if (isNested(v, depth)) {
+        this.flatten(v, name, depth + 1);
         continue;
-      } else {
-        try {
-          value = JSON.stringify(v) ?? String(v);
-        } catch {
-          value = String(v);
-        }
       }
+      // toLogHit's `fields['__proto__'] = …` never made an own property, so it never reached the renderer.
+      if (name === '__proto__') continue;
+      const value = leafValue(v);
+      if (value === undefined) continue;
       if (ASIDE_FIELDS.has(name)) {
         // Like a Map: a repeated name keeps its first place and takes the last value.
         const at = this.asideN.indexOf(name);
