@@ -251,3 +251,35 @@ export function alertAsText(a: AlertView, now: number, silenceNote?: string): st
   lines.push(`Fingerprint: ${a.fingerprint}`);
   return lines.join('\n');
 }
+
+/**
+ * `sorted` (compareAlerts order) after a change, as a new array: `gone` are objects of `sorted` that leave,
+ * `added` the objects that come. Most changes of a warm poll are an alert replaced by a new version with the
+ * same place in the order (same severity, start and fingerprint: a new annotation, a silence, an ack); those
+ * are written over the old object at its place (binary search) in a copy of the array, with no merge and no
+ * sort. What is left (alerts that came, went, or moved) goes through mergeSorted. Same result as
+ * mergeSorted(sorted, gone, added).
+ */
+export function updateSorted(sorted: readonly AlertView[], gone: readonly AlertView[], added: readonly AlertView[]): AlertView[] {
+  if (gone.length === 0 && added.length === 0) return sorted.slice();
+  const goneByFp = new Map<string, AlertView>();
+  for (const g of gone) goneByFp.set(g.fingerprint, g);
+  const pairs: [AlertView, AlertView][] = [];
+  const restAdded: AlertView[] = [];
+  for (const a of added) {
+    const g = goneByFp.get(a.fingerprint);
+    if (g && compareAlerts(g, a) === 0) {
+      pairs.push([g, a]);
+      goneByFp.delete(a.fingerprint);
+    } else restAdded.push(a);
+  }
+  if (pairs.length === 0) return mergeSorted(sorted, gone, added);
+  const restGone = goneByFp.size === gone.length ? gone : [...goneByFp.values()];
+  const out = restGone.length === 0 && restAdded.length === 0 ? sorted.slice() : mergeSorted(sorted, restGone, restAdded);
+  for (const [g, a] of pairs) {
+    const i = lowerBound(out, g);
+    if (out[i] === g) out[i] = a;
+    else return mergeSorted(sorted, gone, added); // not in the list it was said to leave: the general path
+  }
+  return out;
+}

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AlertView } from '../../../preload/contract';
 import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
-import { AlertMapView, applyAlertsUpdate, updateSorted } from './alerts-store';
+import { AlertMapView, applyAlertsUpdate } from './alerts-store';
+import { updateSorted } from '../../../main/alerts/alert-order';
 
 function alert(fp: string, severity: string, startsAt: string, summary = ''): AlertView {
   return { fingerprint: fp, labels: { alertname: 'A', severity }, annotations: { summary }, startsAt, updatedAt: '', endsAt: '', generatorURL: '', state: 'active', silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: ['am'] };

@@ -1,8 +1,7 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
 import { safeExternalUrl } from '../../../../main/core/safe-url';
-import { updateSorted } from '../../store/alerts-store';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
-import { compareAlerts, compareGroups, InboxRowList, severityRank, SortedGrouper, uiState, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
+import { compareAlerts, compareGroups, InboxRowList, severityRank, SortedGrouper, uiState, updateSorted, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
 
 export interface InboxView {
   rows: InboxRowList;
