@@ -1,6 +1,6 @@
 /**
  * Wiring of the incidents feature into the core: requests through core.invoke, hello snapshots,
- * alerts and console actions reaching the timeline, reminders as notifications, flush on shutdown,
+ * alerts and console actions reaching the timeline, reminders as notifications (via NotifyFeature), flush on shutdown,
  * and files opened for review. The alerts feature is a stand-in here (the real one against a real
  * Alertmanager is in test/integration/incidents.test.ts).
  */
@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertView, ConsoleEvent, IncidentDetail, WireResult } from '../../preload/contract';
+import type { AlertView, ConsoleEvent, IncidentDetail, NotifyNotification, WireResult } from '../../preload/contract';
 import { ConsoleCore } from '../core/console-core';
 import type { AlertAction } from '../alerts/alerts-feature';
+import { NotifyFeature } from '../notify/notify-feature';
 import { IncidentsFeature, ESCALATION_FILE } from './incidents-feature';
 import { T0, makeAlert, manualClock } from './test-fixtures';
 
@@ -111,8 +112,10 @@ test('acknowledgements and silences made in the console, and alerts resolving, r
   }
 });
 
-test('an overdue status update raises one notification, not one per check', async () => {
+test('an overdue status update raises one notification (through the notify feature), not one per check', async () => {
   const { core, feature, events, clock, dataDir } = setup();
+  const notify = new NotifyFeature(core, new FakeAlerts(), { tickMs: 3_600_000 });
+  core.addFeature(notify);
   try {
     const service = await feature.ready;
     await ok(core.invoke('incidents.declare', { title: 'Checkout errors', severity: 'high' }));
@@ -120,11 +123,45 @@ test('an overdue status update raises one notification, not one per check', asyn
     service.checkReminders();
     clock.advance(20_000);
     service.checkReminders();
-    const notes = events.filter((e) => e.name === 'notify.notification');
+    const notes = events.filter((e) => e.name === 'notify.notification').map((e) => e.payload as NotifyNotification);
     assert.ok(notes.length >= 1);
-    const titles = notes.map((n) => (n.payload as { title: string }).title);
+    assert.ok(notes.every((n) => n.kind === 'reminder' && n.body === 'Checkout errors'), JSON.stringify(notes));
+    const titles = notes.map((n) => n.title);
     assert.equal(new Set(titles).size, titles.length, `no repeats: ${titles.join(' | ')}`);
     assert.ok(events.some((e) => e.name === 'incidents.reminders' && (e.payload as { overdue: boolean }[]).some((r) => r.overdue)));
+  } finally {
+    await core.shutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('reminders that go overdue during Do-not-disturb stay in the reminder list but notify only as the summary at its end', async () => {
+  const { core, feature, events, clock, dataDir } = setup();
+  const notify = new NotifyFeature(core, new FakeAlerts(), { tickMs: 3_600_000 });
+  core.addFeature(notify);
+  try {
+    const service = await feature.ready;
+    await ok(core.invoke('notify.setDoNotDisturb', { until: clock.now() + 4 * 3_600_000 }));
+    await ok(core.invoke('incidents.declare', { title: 'Checkout errors', severity: 'high' }));
+    clock.advance(3 * 3_600_000);
+    service.checkReminders();
+    const notes = () => events.filter((e) => e.name === 'notify.notification').map((e) => e.payload as NotifyNotification);
+    assert.deepEqual(notes(), [], 'nothing shown while DND is on');
+    const lists = events.filter((e) => e.name === 'incidents.reminders').map((e) => e.payload as { overdue: boolean }[]);
+    assert.ok(lists.at(-1)!.some((r) => r.overdue), 'the in-app reminder list still has the overdue targets');
+    const snapshot = await ok<{ overdue: boolean }[]>(core.invoke('incidents.reminders', {}));
+    assert.ok(snapshot.some((r) => r.overdue));
+
+    clock.advance(3_600_000 + 1_000);
+    notify.tick();
+    const after = notes();
+    assert.equal(after.length, 1, JSON.stringify(after));
+    assert.equal(after[0]!.kind, 'dnd-summary');
+    assert.match(after[0]!.title, /While Do-not-disturb was on: \d+ incident reminders? came due/);
+    assert.match(after[0]!.body, /still overdue/);
+    assert.match(after[0]!.body, /Checkout errors/);
+    service.checkReminders();
+    assert.equal(notes().length, 1, 'held reminders are not shown again after the summary');
   } finally {
     await core.shutdown();
     rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * Incidents as a core feature: opens the incident service on the host's data folder (autosaved,
  * atomic writes), registers every `incidents.*` request, feeds it what the console sees (alerts
  * polled by AlertsFeature, acknowledgements and silences made through it), runs the response-timer
- * reminders, and opens exported files for read-only review (`--open <file>`, the OS "open with").
+ * reminders (their notifications are NotifyFeature's), and opens exported files for read-only review (`--open <file>`, the OS "open with").
  *
  * The service opens asynchronously (it reads the data folder); requests made before that wait for it.
  */
@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { EscalationLevelDef, NotifyNotification, OpenedIncidentFile, IncidentReminder, IncidentRequestName } from '../../preload/contract';
+import type { EscalationLevelDef, NotifyNotification, OpenedIncidentFile, IncidentRequestName } from '../../preload/contract';
 import { INCIDENT_LIMITS } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
@@ -76,7 +76,6 @@ export class IncidentsFeature implements Feature {
   private stopTimer: (() => void) | null = null;
   private opened: OpenedIncidentFile | null = null;
   private readonly reminderSinks = new Set<ReminderSink>();
-  private readonly notifiedOverdue = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
   readonly matrixError: string | null;
@@ -99,10 +98,8 @@ export class IncidentsFeature implements Feature {
       environment: () => this.runtimeName ?? core.activeRuntime?.name ?? null,
       escalationMatrix: matrix,
       ...opts.service,
-      emit: (event) => {
-        core.emit(event.name, event.payload as never);
-        if (event.name === 'incidents.reminders') this.onReminders(event.payload);
-      },
+      // 'incidents.reminders' also reaches NotifyFeature, which turns an overdue target into a notification.
+      emit: (event) => core.emit(event.name, event.payload as never),
     });
     this.ready.then(
       (service) => {
@@ -168,42 +165,14 @@ export class IncidentsFeature implements Feature {
       });
   }
 
-  /** Host hook: the Electron layer shows reminders as native notifications. Returns an unsubscribe. */
+  /**
+   * @deprecated Reminders become notifications in NotifyFeature (it hears 'incidents.reminders' and
+   * holds them while Do-not-disturb is on), so they reach the host through `notify.addSink` like
+   * alerts. Sinks added here receive nothing; kept so a host that still registers one compiles.
+   */
   addReminderSink(sink: ReminderSink): () => void {
     this.reminderSinks.add(sink);
     return () => this.reminderSinks.delete(sink);
-  }
-
-  /** One notification each time a response target becomes overdue (not again while it stays overdue). */
-  private onReminders(reminders: IncidentReminder[]): void {
-    const overdueNow = new Set<string>();
-    for (const r of reminders) {
-      if (!r.overdue) continue;
-      const key = `${r.incidentId}/${r.kind}/${r.dueAt}`;
-      overdueNow.add(key);
-      if (this.notifiedOverdue.has(key)) continue;
-      const n: NotifyNotification = {
-        id: `incident-${key}`,
-        title: `${r.incidentId}: ${r.message}`,
-        body: r.incidentTitle,
-        severity: 'warning',
-        fingerprints: [],
-        kind: 'summary',
-        sound: this.core.settings?.notifications.sound ?? false,
-        environment: this.runtimeName,
-        at: this.core.now(),
-      };
-      this.core.emit('notify.notification', n);
-      for (const sink of this.reminderSinks) {
-        try {
-          sink(n);
-        } catch {
-          // One sink failing must not stop the others.
-        }
-      }
-    }
-    for (const k of [...this.notifiedOverdue]) if (!overdueNow.has(k)) this.notifiedOverdue.delete(k);
-    for (const k of overdueNow) this.notifiedOverdue.add(k);
   }
 
   /**

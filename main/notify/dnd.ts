@@ -5,6 +5,9 @@
  * notified is recorded here instead (once per environment + fingerprint, however often it flaps),
  * and when the window ends (expiry seen by any policy call, or the user switching DND off) the
  * policy turns the record into one `dnd-summary` notification and the record is cleared.
+ *
+ * Incident reminders (a response target gone overdue) are held the same way, once per reminder key
+ * (incident + target + due time), and reported in the same summary.
  */
 
 export interface SuppressedAlert {
@@ -16,9 +19,20 @@ export interface SuppressedAlert {
   severity: string;
 }
 
+export interface SuppressedReminder {
+  /** `<incidentId>/<kind>/<dueAt>`: one target's one due time. */
+  key: string;
+  incidentId: string;
+  incidentTitle: string;
+  /** What is overdue, e.g. "Status update". */
+  what: string;
+  dueAt: number;
+}
+
 export class DndWindow {
   #until: number | null = null;
   readonly #suppressed = new Map<string, SuppressedAlert>();
+  readonly #reminders = new Map<string, SuppressedReminder>();
 
   /** True while DND is on at `now`. */
   isActive(now: number): boolean {
@@ -48,16 +62,30 @@ export class DndWindow {
     return true;
   }
 
+  /** Records an incident reminder that would have notified. Returns false if this window already held it. */
+  suppressReminder(reminder: SuppressedReminder): boolean {
+    if (this.#reminders.has(reminder.key)) return false;
+    this.#reminders.set(reminder.key, reminder);
+    return true;
+  }
+
   /** Alerts counted by the current (or ended but not yet closed) window. */
   get suppressedCount(): number {
     return this.#suppressed.size;
   }
 
-  /** Closes the window and hands back what it swallowed, in the order it happened. */
-  end(): SuppressedAlert[] {
-    const swallowed = [...this.#suppressed.values()];
+  /** Incident reminders held by the current (or ended but not yet closed) window. */
+  get suppressedReminderCount(): number {
+    return this.#reminders.size;
+  }
+
+  /** Closes the window and hands back what it swallowed (alerts, then reminders), each in the order it happened. */
+  end(): { alerts: SuppressedAlert[]; reminders: SuppressedReminder[] } {
+    const alerts = [...this.#suppressed.values()];
+    const reminders = [...this.#reminders.values()];
     this.#suppressed.clear();
+    this.#reminders.clear();
     this.#until = null;
-    return swallowed;
+    return { alerts, reminders };
   }
 }

@@ -160,3 +160,59 @@ test('notify.test goes through the same path as real notifications', async () =>
   assert.equal(t.sunk[0]?.kind, 'test');
   await t.core.shutdown();
 });
+
+test('incident reminders: an overdue target reaches sinks and the renderer once; held during DND and summarised at its end', () => {
+  const { clock, core, feature, events, sunk } = setup();
+  const dueAt = clock.now();
+  const reminders = (overdue: boolean) => [
+    {
+      incidentId: 'INC-3',
+      incidentTitle: 'Checkout errors',
+      kind: 'status-update' as const,
+      dueAt,
+      overdue,
+      message: overdue ? 'Status update overdue by <1 min' : 'Status update due in <1 min',
+    },
+  ];
+  core.emit('incidents.reminders', reminders(false));
+  assert.equal(events.length, 0, 'due soon is only shown in the app');
+  core.emit('incidents.reminders', reminders(true));
+  assert.deepEqual(events.map((n) => [n.kind, n.title, n.environment]), [['reminder', 'INC-3: Status update overdue by <1 min', 'prod']]);
+  assert.deepEqual(sunk.map((n) => n.kind), ['reminder'], 'the host sink (native notifications) gets it too');
+  core.emit('incidents.reminders', reminders(true));
+  assert.equal(events.length, 1, 'not again while it stays overdue');
+
+  // A second incident goes overdue during DND: nothing is shown until DND ends.
+  feature.setDoNotDisturb(clock.now() + 60 * MIN);
+  clock.advance(10 * MIN);
+  const second = {
+    incidentId: 'INC-4',
+    incidentTitle: 'DNS failures',
+    kind: 'respond' as const,
+    dueAt: clock.now() - MIN,
+    overdue: true,
+    message: 'First response overdue by 1 min',
+  };
+  core.emit('incidents.reminders', [...reminders(true), second]);
+  assert.equal(events.length, 1, 'held while DND is on');
+  assert.equal(sunk.length, 1);
+  clock.advance(50 * MIN);
+  feature.tick();
+  assert.equal(events.length, 2);
+  const summary = events[1]!;
+  assert.equal(summary.kind, 'dnd-summary');
+  assert.equal(summary.title, 'While Do-not-disturb was on: 1 incident reminder came due');
+  assert.equal(summary.body, '1 still overdue. INC-4: First response overdue by 51 min (DNS failures)');
+  assert.deepEqual(sunk.map((n) => n.kind), ['reminder', 'dnd-summary']);
+});
+
+test('incident reminders already overdue stay quiet when new notification settings replace the policy', () => {
+  const { clock, core, feature, events } = setup();
+  const overdue = [{ incidentId: 'INC-3', incidentTitle: 'Checkout errors', kind: 'respond' as const, dueAt: clock.now() - MIN, overdue: true, message: 'First response overdue by 1 min' }];
+  core.emit('incidents.reminders', overdue);
+  assert.equal(events.length, 1);
+  const config = parseConfig(JSON.stringify({ environments: [{ name: 'prod' }], notifications: { severities: ['critical', 'warning'] } }));
+  feature.onEnvironment({ name: 'prod', settings: config } as unknown as EnvironmentRuntime);
+  core.emit('incidents.reminders', overdue);
+  assert.equal(events.length, 1, 'the fresh policy knows it was notified');
+});

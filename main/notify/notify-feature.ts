@@ -1,6 +1,8 @@
 /**
  * Notifications as a core feature: feeds the pure policy (./policy.ts) with every successful alerts
- * poll and every health update, and hands what it decides to
+ * poll, every health update and every change of the incidents' due reminders ('incidents.reminders',
+ * so an overdue response target notifies under the same Do-not-disturb as alerts), and hands what it
+ * decides to
  *
  * - the renderer, as 'notify.notification' events (browser mode shows them with the Web Notifications
  *   API; the Electron renderer ignores them because the host shows native ones),
@@ -14,7 +16,7 @@
  * When every Alertmanager was down and one answers again, the same happens (what fired during the
  * outage and was never seen still notifies, as one summary).
  */
-import type { AlertView, NotifyNotification, NotifyStatus, SourceHealth } from '../../preload/contract';
+import type { AlertView, IncidentReminder, NotifyNotification, NotifyStatus, SourceHealth } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
 import type { AlertsFeature } from '../alerts/alerts-feature';
@@ -59,6 +61,7 @@ export class NotifyFeature implements Feature {
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[] = [];
   private delivered = 0;
+  private reminders: readonly IncidentReminder[] = [];
 
   constructor(
     private readonly core: ConsoleCore,
@@ -95,6 +98,7 @@ export class NotifyFeature implements Feature {
     this.unsubscribe.push(
       core.subscribe((event) => {
         if (event.name === 'core.health') this.onHealth(event.payload);
+        else if (event.name === 'incidents.reminders') this.onReminders(event.payload);
       }),
     );
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? DEFAULT_TICK_MS);
@@ -147,6 +151,7 @@ export class NotifyFeature implements Feature {
       this.policy = createNotificationPolicy({ ...cfg, severities: [...cfg.severities] }, this.clock);
       this.policyKey = key;
       if (dndUntil !== null) this.policy.setDoNotDisturb(dndUntil);
+      this.policy.observeReminders(this.reminders); // what is already overdue was notified by the old policy
     }
     this.amAllDown = false;
     this.publishStatus();
@@ -168,6 +173,12 @@ export class NotifyFeature implements Feature {
     if (!env) return;
     this.observedEnv = env;
     this.deliverAll(this.policy.observeAlerts(env, [...map.values()], isAcked));
+    this.publishStatus();
+  }
+
+  private onReminders(reminders: IncidentReminder[]): void {
+    this.reminders = reminders;
+    this.deliverAll(this.policy.observeReminders(reminders));
     this.publishStatus();
   }
 

@@ -11,6 +11,7 @@ import {
   type Acknowledged,
   type Notification,
   type NotificationPolicyConfig,
+  type ReminderInput,
 } from './policy';
 
 const MIN = 60_000;
@@ -318,6 +319,94 @@ describe('do-not-disturb', () => {
   it('rejects a non-finite end', () => {
     const { policy } = setup();
     assert.throws(() => policy.setDoNotDisturb(Number.NaN), RangeError);
+  });
+});
+
+describe('incident reminders', () => {
+  const reminder = (clock: FakeClock, o: Partial<ReminderInput> & { dueAt: number }): ReminderInput => ({
+    incidentId: 'INC-7',
+    incidentTitle: 'Checkout errors',
+    kind: 'status-update',
+    overdue: o.dueAt <= clock.now(),
+    message: o.dueAt <= clock.now() ? 'Status update overdue by <1 min' : 'Status update due in 5 min',
+    ...o,
+  });
+
+  it('notifies once when a target becomes overdue, not while it stays overdue; a new due time notifies again', () => {
+    const { clock, policy } = setup();
+    const due = clock.now() + 5 * MIN;
+    assert.deepEqual(policy.observeReminders([reminder(clock, { dueAt: due })]), [], 'due soon is not a notification');
+    clock.advance(5 * MIN);
+    const first = policy.observeReminders([reminder(clock, { dueAt: due })]);
+    assert.deepEqual(kinds(first), ['reminder']);
+    assert.equal(first[0]!.title, 'INC-7: Status update overdue by <1 min');
+    assert.equal(first[0]!.body, 'Checkout errors');
+    assert.equal(first[0]!.severity, 'warning');
+    assert.deepEqual(first[0]!.fingerprints, []);
+    clock.advance(MIN);
+    assert.deepEqual(policy.observeReminders([reminder(clock, { dueAt: due })]), []);
+    // The update was posted: the next one is due later, and that one notifies when it is overdue.
+    const next = due + 30 * MIN;
+    assert.deepEqual(policy.observeReminders([reminder(clock, { dueAt: next })]), []);
+    clock.set(next);
+    assert.deepEqual(kinds(policy.observeReminders([reminder(clock, { dueAt: next })])), ['reminder']);
+  });
+
+  it('plays a sound only when sound is on', () => {
+    const quiet = setup();
+    const loud = setup({ sound: true });
+    const r = (c: FakeClock) => [reminder(c, { dueAt: c.now() - MIN })];
+    assert.equal(quiet.policy.observeReminders(r(quiet.clock))[0]!.sound, false);
+    assert.equal(loud.policy.observeReminders(r(loud.clock))[0]!.sound, true);
+  });
+
+  it('while DND is on, overdue reminders are held (the caller still has them) and summarised when it ends', () => {
+    const { clock, policy } = setup();
+    policy.setDoNotDisturb(clock.now() + HOUR);
+    const a = reminder(clock, { dueAt: clock.now() + 10 * MIN });
+    const b = reminder(clock, { incidentId: 'INC-8', incidentTitle: 'DNS failures', kind: 'respond', dueAt: clock.now() + 20 * MIN });
+    clock.advance(30 * MIN);
+    const overdueA = { ...a, overdue: true, message: 'Status update overdue by 20 min' };
+    const overdueB = { ...b, overdue: true, message: 'First response overdue by 10 min' };
+    assert.deepEqual(policy.observeReminders([overdueA, overdueB]), [], 'held while DND is on');
+    assert.deepEqual(policy.observeReminders([overdueA, overdueB]), [], 'and counted once');
+    assert.equal(policy.status().dndSuppressedReminders, 2);
+    assert.equal(policy.status().dndSuppressedCount, 0, 'the alert count stays about alerts');
+    // INC-8 responds before DND ends; INC-7's update stays overdue.
+    clock.advance(10 * MIN);
+    assert.deepEqual(policy.observeReminders([overdueA]), []);
+    clock.advance(20 * MIN);
+    const out = policy.tick();
+    assert.deepEqual(kinds(out), ['dnd-summary']);
+    assert.equal(out[0]!.title, 'While Do-not-disturb was on: 2 incident reminders came due');
+    assert.equal(out[0]!.body, '1 still overdue, 1 met since. INC-7: Status update overdue by 50 min (Checkout errors)');
+    assert.equal(out[0]!.severity, 'warning');
+    assert.equal(policy.status().dndSuppressedReminders, 0);
+    assert.deepEqual(policy.observeReminders([overdueA]), [], 'not announced again after the summary');
+  });
+
+  it('alerts and reminders held by the same window give one summary each when DND is switched off', () => {
+    const { clock, policy } = setup();
+    policy.setDoNotDisturb(clock.now() + HOUR);
+    clock.advance(MIN);
+    assert.deepEqual(policy.observeAlerts('prod', [mkAlert(clock, 'a1')]), []);
+    assert.deepEqual(policy.observeReminders([reminder(clock, { dueAt: clock.now() - MIN })]), []);
+    const out = policy.setDoNotDisturb(null);
+    assert.deepEqual(kinds(out), ['dnd-summary', 'dnd-summary']);
+    assert.match(out[0]!.title, /1 critical alert fired/);
+    assert.match(out[1]!.title, /1 incident reminder came due/);
+  });
+
+  it('a reminder that was met before DND ended is summarised as met, at info level', () => {
+    const { clock, policy } = setup();
+    policy.setDoNotDisturb(clock.now() + HOUR);
+    policy.observeReminders([reminder(clock, { dueAt: clock.now() - MIN })]);
+    policy.observeReminders([]);
+    clock.advance(HOUR);
+    const out = policy.observeReminders([]);
+    assert.deepEqual(kinds(out), ['dnd-summary']);
+    assert.equal(out[0]!.body, 'All met since.');
+    assert.equal(out[0]!.severity, 'info');
   });
 });
 

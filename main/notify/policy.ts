@@ -73,6 +73,15 @@
  * during DND and did not change back are announced then. The count resets when the summary is
  * returned.
  *
+ * ## Incident reminders
+ *
+ * `observeReminders` takes the incidents' due reminders ('incidents.reminders'). A response target
+ * that becomes overdue gives one kind `reminder` notification (warning, sound only if `sound` is on),
+ * not again while it stays overdue; a new due time (the next status update) is a new reminder. While
+ * DND is on, a reminder that becomes overdue is held instead and counted as notified; the summary at
+ * the end of DND reports how many came due and which are still overdue then (the in-app reminder
+ * list is fed by the event itself and never held).
+ *
  * ## Tray
  *
  * `criticalCount` = eligible alerts of the current environment (notifying severity, firing, not
@@ -83,10 +92,22 @@
 import type { AlertView } from '../../preload/contract/alerts';
 import type { HealthState, SourceHealth, SourceKind } from '../../preload/contract/core';
 import type { Clock } from './clock';
-import { DndWindow, type SuppressedAlert } from './dnd';
+import { formatDuration } from '../incidents/time-format';
+import { DndWindow, type SuppressedAlert, type SuppressedReminder } from './dnd';
 
 export type NotificationSeverity = 'critical' | 'warning' | 'info';
-export type NotificationKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary';
+export type NotificationKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary' | 'reminder';
+
+/** One response target of an incident, as 'incidents.reminders' carries it. */
+export interface ReminderInput {
+  incidentId: string;
+  incidentTitle: string;
+  kind: string;
+  dueAt: number;
+  overdue: boolean;
+  /** "Status update overdue by 4 min" */
+  message: string;
+}
 
 export interface Notification {
   id: string;
@@ -125,6 +146,8 @@ export interface NotificationStatus {
   dndUntil: number | null;
   /** Alerts counted by the current Do-not-disturb window (0 once its summary has been returned). */
   dndSuppressedCount: number;
+  /** Incident reminders held by the current Do-not-disturb window. */
+  dndSuppressedReminders: number;
   /** The alerts behind `criticalCount`, newest first. */
   criticalAlerts: CriticalAlertEntry[];
 }
@@ -135,6 +158,8 @@ export type Acknowledged = ReadonlySet<string> | ((alert: AlertView) => boolean)
 export interface NotificationPolicy {
   observeAlerts(env: string, alerts: readonly AlertView[], acknowledged?: Acknowledged): Notification[];
   observeHealth(sources: readonly SourceHealth[]): Notification[];
+  /** The incidents' current due reminders: a target newly overdue notifies once (held while DND is on). */
+  observeReminders(reminders: readonly ReminderInput[]): Notification[];
   /** Turns DND on until `untilMs`, or off with null (or a time not in the future). */
   setDoNotDisturb(untilMs: number | null): Notification[];
   /** Call periodically (e.g. every 30 s): returns the DND summary once DND has run out. */
@@ -300,7 +325,7 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
     ...n,
     title: clean(n.title, TITLE_MAX),
     body: clean(n.body, BODY_MAX),
-    sound: config.sound && n.severity === 'critical' && (n.kind === 'alert' || n.kind === 'summary'),
+    sound: config.sound && (n.kind === 'reminder' || (n.severity === 'critical' && (n.kind === 'alert' || n.kind === 'summary'))),
   });
 
   const isAcked = (alert: AlertView, acknowledged: Acknowledged): boolean =>
@@ -399,7 +424,7 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
   // --- Do-not-disturb ---
 
   const closeDnd = (): Notification[] => {
-    const swallowed = dnd.end();
+    const { alerts: swallowed, reminders } = dnd.end();
     const out: Notification[] = [];
     if (swallowed.length > 0) {
       const stillFiring = (a: SuppressedAlert) => envs.get(a.env)?.present.has(a.fingerprint) ?? false;
@@ -415,7 +440,51 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
         }),
       );
     }
+    if (reminders.length > 0) out.push(reminderSummary(reminders));
     out.push(...reconcileSources(true, false));
+    return out;
+  };
+
+  // --- incident reminders ---
+
+  /** Keys of the reminders overdue at the last observation, with what they said then. */
+  let overdueReminders = new Map<string, ReminderInput>();
+  const reminderKey = (r: ReminderInput): string => `${r.incidentId}/${r.kind}/${r.dueAt}`;
+  /** "Status update" out of "Status update overdue by 4 min". */
+  const reminderWhat = (r: ReminderInput): string => r.message.replace(/ (overdue by|due in) .*$/, '');
+
+  const reminderSummary = (held: SuppressedReminder[]): Notification => {
+    const now = clock.now();
+    const still = held.filter((r) => overdueReminders.has(r.key));
+    const met = held.length - still.length;
+    const lines = still.map((r) => `${r.incidentId}: ${r.what} overdue by ${formatDuration(now - r.dueAt)} (${r.incidentTitle})`);
+    const n = held.length;
+    return make({
+      kind: 'dnd-summary',
+      title: `While Do-not-disturb was on: ${n} incident reminder${n === 1 ? '' : 's'} came due`,
+      body: still.length === 0 ? 'All met since.' : `${still.length} still overdue${met > 0 ? `, ${met} met since` : ''}. ${listWithMore(lines)}`,
+      severity: still.length > 0 ? 'warning' : 'info',
+      fingerprints: [],
+    });
+  };
+
+  const observeReminders = (reminders: readonly ReminderInput[]): Notification[] => {
+    const out = closeDndIfEnded();
+    const dndOn = dnd.isActive(clock.now());
+    const current = new Map<string, ReminderInput>();
+    for (const r of reminders) {
+      if (!r.overdue) continue;
+      const key = reminderKey(r);
+      if (current.has(key)) continue;
+      current.set(key, r);
+      if (overdueReminders.has(key)) continue; // already notified (or held) while it stays overdue
+      if (dndOn) {
+        dnd.suppressReminder({ key, incidentId: r.incidentId, incidentTitle: r.incidentTitle, what: reminderWhat(r), dueAt: r.dueAt });
+        continue;
+      }
+      out.push(make({ kind: 'reminder', title: `${r.incidentId}: ${r.message}`, body: r.incidentTitle, severity: 'warning', fingerprints: [] }));
+    }
+    overdueReminders = current;
     return out;
   };
 
@@ -547,9 +616,10 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
       worstState,
       dndUntil: dnd.activeUntil(now),
       dndSuppressedCount: dnd.suppressedCount,
+      dndSuppressedReminders: dnd.suppressedReminderCount,
       criticalAlerts,
     };
   };
 
-  return { observeAlerts, observeHealth, setDoNotDisturb, tick, markResync, status };
+  return { observeAlerts, observeHealth, observeReminders, setDoNotDisturb, tick, markResync, status };
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { request } from './define';
 
 export type NotifySeverity = 'critical' | 'warning' | 'info';
-export type NotifyKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary' | 'test';
+/** `reminder`: an incident's response target went overdue (held like alerts while Do-not-disturb is on). */
+export type NotifyKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary' | 'reminder' | 'test';
 export type TrayStateName = 'ok' | 'warning' | 'critical' | 'disconnected';
 
 /** One notification decided by the core's policy; hosts show it (native or Web Notifications). */
