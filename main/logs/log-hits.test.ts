@@ -70,6 +70,97 @@ test('CSV cells follow RFC 4180; NDJSON is one document per line', () => {
   assert.equal(exportFileName('logs (stand-in)', 0, 60_000, 'csv'), 'logs-stand-in-19700101T000000Z-19700101T000100Z.csv');
 });
 
+/** One RFC 4180 cell back to its text (test helper): quotes removed, doubled quotes undone. */
+function csvUnquote(cell: string): string {
+  return cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+}
+
+const FORMULA_CHARS = ['=', '+', '-', '@', '\t', '\r'];
+
+test('CSV formula protection: text starting with = + - @ tab or CR gets a leading quote; numbers stay numbers', () => {
+  assert.equal(csvCell('=HYPERLINK("http://evil","x")'), `"'=HYPERLINK(""http://evil"",""x"")"`);
+  assert.equal(csvCell('+1+2'), "'+1+2");
+  assert.equal(csvCell('-2+3'), "'-2+3");
+  assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
+  assert.equal(csvCell('\t=1'), "'\t=1");
+  assert.equal(csvCell('\r=1'), `"'\r=1"`);
+  // Numbers (and booleans) are written as they are: a number field -5 stays the number -5.
+  assert.equal(csvCell(-5), '-5');
+  assert.equal(csvCell(-0.25), '-0.25');
+  assert.equal(csvCell(false), 'false');
+  // Text that merely contains a formula character later is left alone.
+  assert.equal(csvCell('a=b'), 'a=b');
+  assert.equal(csvCell('user@example.org'), 'user@example.org');
+  // A text value "-5" was text in the document: it stays text (escaped).
+  assert.equal(csvCell('-5'), "'-5");
+  // The header row is text too.
+  const hits = [{ index: 'i', id: '1', score: null, source: { '=cmd': '=1+1', n: -3, m: 'ok' } }];
+  assert.equal(toCsv(hits, ['=cmd', 'n', 'm']), "'=cmd,n,m\r\n'=1+1,-3,ok\r\n");
+});
+
+test('CSV formula protection (property): no exported text cell starts with a formula character unless quoted; other values unchanged', () => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.tuple(fc.constantFrom(...FORMULA_CHARS), fc.string()).map(([a, b]) => a + b),
+    fc.constantFrom('-5', '=1', '@a', '+', '-', '\t', '\r\n'),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      const content = csvUnquote(csvCell(s));
+      const dangerous = s.length > 0 && FORMULA_CHARS.includes(s[0] as string);
+      assert.ok(!FORMULA_CHARS.includes(content[0] as string), `cell ${JSON.stringify(content)} starts with a formula character`);
+      assert.equal(content, dangerous ? `'${s}` : s);
+    }),
+    { numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), (v) => {
+      assert.equal(csvCell(v), String(v), 'numbers and booleans are written as they are');
+    }),
+  );
+  // Whole rows: every cell of a toCsv export, split back by a small RFC 4180 reader.
+  fc.assert(
+    fc.property(fc.array(fc.tuple(text, fc.oneof(fc.integer({ min: -1000, max: 1000 }), text)), { maxLength: 8 }), (rows) => {
+      const hits = rows.map(([a, b], i) => ({ index: 'i', id: String(i), score: null, source: { a, b } }));
+      const csv = toCsv(hits, ['a', 'b']);
+      const cells: string[] = [];
+      for (let i = 0; i < csv.length; ) {
+        let cell = '';
+        if (csv[i] === '"') {
+          let j = i + 1;
+          for (;;) {
+            const q = csv.indexOf('"', j);
+            if (csv[q + 1] === '"') j = q + 2;
+            else {
+              cell = csv.slice(i, q + 1);
+              i = q + 1;
+              break;
+            }
+          }
+        } else {
+          let j = i;
+          while (j < csv.length && csv[j] !== ',' && csv[j] !== '\r') j++;
+          cell = csv.slice(i, j);
+          i = j;
+        }
+        cells.push(csvUnquote(cell));
+        i += csv[i] === ',' ? 1 : 2; // ',' or CRLF
+      }
+      assert.equal(cells.length, 2 * (rows.length + 1));
+      rows.forEach(([a, b], r) => {
+        for (const [v, got] of [
+          [a, cells[2 * (r + 1)]],
+          [b, cells[2 * (r + 1) + 1]],
+        ] as const) {
+          assert.ok(got === undefined || !FORMULA_CHARS.includes(got[0] as string) || typeof v === 'number', `cell ${JSON.stringify(got)}`);
+          assert.equal(got, typeof v === 'number' ? String(v) : v.length > 0 && FORMULA_CHARS.includes(v[0] as string) ? `'${v}` : v);
+        }
+      });
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('alert pivot: host of the instance, 15 minutes before the start up to now', () => {
   const now = Date.parse('2026-01-01T12:00:00Z');
   const p = alertLogsPivot({ labels: { instance: 'server-007:9100' }, startsAt: '2026-01-01T11:00:00Z', endsAt: '2026-01-01T12:05:00Z', state: 'active' }, now);

@@ -400,10 +400,20 @@ export function toNdjson(hits: SearchHit[]): string {
   return hits.map((h) => JSON.stringify({ _index: h.index, _id: h.id, _source: h.source })).join('\n') + (hits.length ? '\n' : '');
 }
 
-/** RFC 4180: a value with a comma, quote, CR or LF is quoted, quotes doubled. */
+/** First characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: a value with a comma, quote, CR or LF is quoted, quotes doubled. Formula protection (OWASP CSV
+ * injection guidance): a TEXT value starting with =, +, -, @, tab or CR gets a leading single quote, so
+ * Excel / LibreOffice / Google Sheets show it as text instead of running it (`=HYPERLINK(…)` in a log line).
+ * Numbers and booleans are written as they are: a number field of -5 stays the number -5. Only text is
+ * escaped, so a text value "-5" is exported as '-5 (it was text in the document, and stays text).
+ */
 export function csvCell(v: LogScalar | undefined): string {
   if (v === undefined || v === null) return '';
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -378,7 +378,11 @@ export function LogsPane() {
           <button type="button" onClick={() => void exportAs('ndjson')}>
             Export NDJSON
           </button>
-          <button type="button" onClick={() => void exportAs('csv')}>
+          <button
+            type="button"
+            onClick={() => void exportAs('csv')}
+            title="CSV for spreadsheets: text cells that start with = + - @, a tab or a carriage return get a leading ' so the spreadsheet shows them as text instead of running them as formulas (numbers are written as they are)"
+          >
             Export CSV
           </button>
         </div>
