@@ -17,7 +17,7 @@ import { ConsoleError } from '../core/errors';
 import { byFingerprint, diffAlerts, mergeAlertMaps, reuseUnchanged, type ViewOrigin } from './alert-merge';
 import { compareAlerts, severityRank } from './alert-order';
 import { regexProblem } from './alert-filter';
-import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
+import { ackComment, ackMatchers, applyAcks, clustersFromStatus, extensionProblem, mergeSilences, previewMatches } from './silence-logic';
 import { pendingFromPrometheus } from './pending';
 import { FirstLoad } from './first-load';
 
@@ -393,7 +393,8 @@ export class AlertsFeature implements Feature {
     const s = this.silences.find((x) => x.id === id);
     if (!s) throw new ConsoleError('not-found', `no silence ${id} in this environment`);
     const endsAt = parseTime(endsAtText, 'endsAt');
-    if (endsAt <= this.core.now()) throw new ConsoleError('invalid-argument', 'the new end must be in the future');
+    const problem = extensionProblem(Date.parse(s.endsAt), endsAt, this.core.now());
+    if (problem) throw new ConsoleError('invalid-argument', problem);
     const result = await this.postSilence(
       this.targets(rt, s.alertmanagers),
       { id: s.id, matchers: s.matchers, startsAt: s.state === 'expired' ? new Date(this.core.now()).toISOString() : s.startsAt, endsAt: new Date(endsAt).toISOString(), createdBy: s.createdBy, comment: s.comment },

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView } from '../../preload/contract';
 import type { GettableSilence } from '../clients/alertmanager';
-import { ackComment, ackMatchers, applyAcks, clustersFromStatus, mergeSilences, previewMatches } from './silence-logic';
+import { ackComment, ackMatchers, applyAcks, clustersFromStatus, extendedEnd, extensionProblem, mergeSilences, parseExtension, parseSilenceDuration, previewMatches } from './silence-logic';
 import { diffAlerts } from './alert-merge';
 import { pendingFromPrometheus } from './pending';
 
@@ -101,4 +101,74 @@ test('pending alerts get the time until they fire from the rule `for`', () => {
   assert.equal(out[0]?.firesAt, Date.parse('2026-01-01T00:01:00Z'));
   assert.equal(out[1]?.forSeconds, 600);
   assert.deepEqual(out[1]?.prometheus, ['prom1', 'prom2']);
+});
+
+describe('extending a silence', () => {
+  const NOW = Date.UTC(2025, 0, 15, 9, 0, 0);
+  const H = 3_600_000;
+
+  it('reads durations the way Alertmanager and amtool write them', () => {
+    const ok = (t: string) => {
+      const r = parseSilenceDuration(t);
+      assert.ok(r.ok, `${t}: ${r.ok ? '' : r.error}`);
+      return r.value;
+    };
+    assert.equal(ok('90m'), 90 * 60_000);
+    assert.equal(ok('2h30m'), 2.5 * H);
+    assert.equal(ok('1d'), 24 * H);
+    assert.equal(ok(' 1W 2d '), 9 * 24 * H);
+    assert.equal(ok('1h 30m'), 1.5 * H);
+    assert.equal(ok('1.5h'), 1.5 * H);
+  });
+
+  it('names what is wrong with a bad duration', () => {
+    const err = (t: string) => {
+      const r = parseSilenceDuration(t);
+      assert.ok(!r.ok, `${t} should be refused`);
+      return r.error;
+    };
+    assert.match(err(''), /Type a duration like 90m/);
+    assert.match(err('90'), /"90": 90 has no unit; use w, d, h, m or s/);
+    assert.match(err('2h30'), /30 has no unit/);
+    assert.match(err('3x'), /unknown unit "x"/);
+    assert.match(err('2 hours'), /unknown unit "hours"/);
+    assert.match(err('soon'), /"soon" is not a duration/);
+    assert.match(err('-1h'), /"-1h" is not a duration/);
+    assert.match(err('30s'), /shorter than a minute/);
+    assert.match(err('400d'), /longer than a year/);
+  });
+
+  it('adds a step to the current end, or to now when that has passed', () => {
+    assert.equal(extendedEnd(NOW + H, 4 * H, NOW), NOW + 5 * H);
+    assert.equal(extendedEnd(NOW - H, H, NOW), NOW + H);
+    assert.equal(extendedEnd(Number.NaN, H, NOW), NOW + H);
+  });
+
+  it('takes a duration or an end time in the extend box', () => {
+    const end = NOW + H;
+    assert.deepEqual(parseExtension('2h30m', end, NOW), { ok: true, value: end + 2.5 * H });
+    assert.deepEqual(parseExtension('+1d', end, NOW), { ok: true, value: end + 24 * H });
+    assert.deepEqual(parseExtension('2025-01-16T08:00:00Z', end, NOW), { ok: true, value: Date.UTC(2025, 0, 16, 8) });
+    const local = parseExtension('2025-01-16 08:00', end, NOW);
+    assert.deepEqual(local, { ok: true, value: new Date(2025, 0, 16, 8, 0).getTime() }, 'a time without a zone is local');
+    const past = parseExtension('2025-01-15T08:00:00Z', end, NOW);
+    assert.ok(!past.ok && /is in the past/.test(past.error), JSON.stringify(past));
+    const before = parseExtension('2025-01-15T09:30:00Z', end, NOW);
+    assert.ok(!before.ok && /not after the silence's current end 2025-01-15T10:00:00Z; to end it sooner, expire it/.test(before.error), JSON.stringify(before));
+    const bad = parseExtension('2025-13-45 99:00', end, NOW);
+    assert.ok(!bad.ok && /not a date and time; write it as YYYY-MM-DD HH:MM/.test(bad.error), JSON.stringify(bad));
+    const empty = parseExtension('  ', end, NOW);
+    assert.ok(!empty.ok && /Type a duration/.test(empty.error));
+  });
+
+  it('refuses an end in the past or not after the current end, with both times in the message', () => {
+    assert.equal(extensionProblem(NOW + H, NOW + 2 * H, NOW), null);
+    assert.equal(extensionProblem(NOW - H, NOW + 1, NOW), null, 'an expired silence may be given a future end');
+    assert.equal(extensionProblem(NOW + H, NOW - 1, NOW), 'the new end 2025-01-15T08:59:59.999Z is in the past (it is now 2025-01-15T09:00:00Z)');
+    assert.equal(
+      extensionProblem(NOW + H, NOW + H, NOW),
+      "the new end 2025-01-15T10:00:00Z is not after the silence's current end 2025-01-15T10:00:00Z; to end it sooner, expire it",
+    );
+    assert.equal(extensionProblem(NOW + H, Number.NaN, NOW), 'the new end is not a time');
+  });
 });

@@ -166,3 +166,90 @@ export function previewMatches(alerts: Iterable<AlertView>, matchers: SilenceMat
   for (const a of alerts) if (match(a.labels)) out.push(a);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Extending a silence
+// ---------------------------------------------------------------------------------------------
+
+const UNIT_MS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 };
+/** The longest step one extension may take (Alertmanager has no limit; a year is a typo, not a silence). */
+export const MAX_EXTENSION_MS = 365 * 86_400_000;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function formatStep(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1_000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join('') || '0s';
+}
+
+/**
+ * A duration as Alertmanager's UI and amtool take it: number-unit pairs, units w, d, h, m, s, e.g.
+ * "90m", "2h30m", "1d", "1w 2d" (spaces and case ignored). Errors name what is wrong with the text.
+ */
+export function parseSilenceDuration(text: string): Parsed<number> {
+  const raw = text.trim();
+  if (raw === '') return { ok: false, error: 'Type a duration like 90m, 2h30m or 1d.' };
+  const compact = raw.replace(/\s+/g, '').toLowerCase();
+  const re = /(\d+(?:\.\d+)?)([a-z]*)/gy;
+  let ms = 0;
+  let pos = 0;
+  let m: RegExpExecArray | null;
+  while (pos < compact.length && (m = re.exec(compact)) !== null) {
+    const [, num, unit = ''] = m;
+    if (unit === '') return { ok: false, error: `"${raw}": ${num} has no unit; use w, d, h, m or s (e.g. ${num}m).` };
+    const size = UNIT_MS[unit];
+    if (size === undefined) return { ok: false, error: `"${raw}": unknown unit "${unit}"; use w, d, h, m or s (e.g. 90m, 2h30m, 1d).` };
+    ms += Number(num) * size;
+    pos = re.lastIndex;
+  }
+  if (pos !== compact.length) return { ok: false, error: `"${raw}" is not a duration: write number-unit pairs like 90m, 2h30m or 1d.` };
+  ms = Math.round(ms);
+  if (ms < 60_000) return { ok: false, error: `"${raw}" is shorter than a minute; extend by at least 1m.` };
+  if (ms > MAX_EXTENSION_MS) return { ok: false, error: `"${raw}" is longer than a year (${formatStep(MAX_EXTENSION_MS)}); extend by less.` };
+  return { ok: true, value: ms };
+}
+
+/** Where an extension by `stepMs` ends: counted from the current end, or from now if that has passed. */
+export function extendedEnd(currentEndMs: number, stepMs: number, nowMs: number): number {
+  return Math.max(nowMs, Number.isFinite(currentEndMs) ? currentEndMs : nowMs) + stepMs;
+}
+
+/**
+ * What the extend box takes: a duration added to the current end ("2h30m", "+1d") or an absolute end
+ * ("2025-01-16 08:00", "2025-01-16T08:00", any ISO time; local time unless it names a zone).
+ * Returns the new end (ms) or an error naming the problem.
+ */
+export function parseExtension(text: string, currentEndMs: number, nowMs: number): Parsed<number> {
+  const raw = text.trim();
+  if (raw === '') return { ok: false, error: 'Type a duration (90m, 2h30m, 1d) or an end time (2025-01-16 08:00).' };
+  if (/^\d{4}-\d{2}-\d{2}/.test(raw)) {
+    const at = Date.parse(raw.replace(' ', 'T'));
+    if (Number.isNaN(at)) return { ok: false, error: `"${raw}" is not a date and time; write it as YYYY-MM-DD HH:MM.` };
+    const problem = extensionProblem(currentEndMs, at, nowMs);
+    return problem ? { ok: false, error: problem } : { ok: true, value: at };
+  }
+  const d = parseSilenceDuration(raw.replace(/^\+/, ''));
+  if (!d.ok) return d;
+  return { ok: true, value: extendedEnd(currentEndMs, d.value, nowMs) };
+}
+
+/**
+ * Why a silence ending at `currentEndMs` cannot be extended to `newEndMs` at `nowMs`, or null if it can.
+ * The core refuses what this refuses (an end in the past, or not after the current end: shortening a
+ * silence is what Expire or a new silence is for).
+ */
+export function extensionProblem(currentEndMs: number, newEndMs: number, nowMs: number): string | null {
+  if (!Number.isFinite(newEndMs)) return 'the new end is not a time';
+  const when = (ms: number): string => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  if (newEndMs <= nowMs) return `the new end ${when(newEndMs)} is in the past (it is now ${when(nowMs)})`;
+  if (Number.isFinite(currentEndMs) && newEndMs <= currentEndMs) {
+    return `the new end ${when(newEndMs)} is not after the silence's current end ${when(currentEndMs)}; to end it sooner, expire it`;
+  }
+  return null;
+}

@@ -45,12 +45,22 @@ export function expireSilences(ids: string[]): Promise<boolean> {
   });
 }
 
-export function extendSilence(id: string, byMs: number, currentEnd: string): Promise<boolean> {
-  const base = Math.max(Date.now(), Date.parse(currentEnd) || 0);
-  return run('Could not extend the silence', async () => {
-    await getBridge().invoke('alerts.silences.extend', { id, endsAt: new Date(base + byMs).toISOString() });
-    return `Extended silence until ${new Date(base + byMs).toLocaleString()}`;
+/**
+ * Moves a silence's end to `endsAtMs` (the core refuses an end in the past or not after the current end).
+ * Returns null when done, else the reason (also shown in the pane's message), so a form can keep what was typed.
+ */
+export async function extendSilence(id: string, endsAtMs: number): Promise<string | null> {
+  let error: string | null = null;
+  await run('Could not extend the silence', async () => {
+    try {
+      await getBridge().invoke('alerts.silences.extend', { id, endsAt: new Date(endsAtMs).toISOString() });
+    } catch (err) {
+      error = (err as Error).message;
+      throw err;
+    }
+    return `Extended silence ${id} until ${new Date(endsAtMs).toLocaleString()}`;
   });
+  return error;
 }
 
 /** Only http(s) links, opened by the host in the system browser (or by the page in browser mode). */
