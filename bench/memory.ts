@@ -32,7 +32,7 @@ export async function startMemoryScene(browser: Browser, amUrl: string, promUrl:
   const core = await spawnCore({
     environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: amUrl, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: promUrl, timeoutMs: 60_000 }] }],
     polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
-  });
+  }, { extraNodeArgs: process.env.BENCH_CORE_MEMLOG ? ['--import', './bench/core-memlog.mjs'] : [] });
   const { page } = await newPage(browser);
   try {
     await addProbe(page);
@@ -88,6 +88,8 @@ export async function memory(browser: Browser, amUrl: string, promUrl: string, t
     const heap1 = await heapAfterGc(session);
     const rssGrowth = (rss1 / rss0 - 1) * 100;
     const heapGrowth = (heap1 / heap0 - 1) * 100;
+    // RSS once a minute during churn (every 12th poll sample), so growth can be told from a one-off step.
+    log(`memory: core RSS per churn minute (MB): ${rssSeries.filter((_, i) => i % 12 === 11).map((b) => (b / MB).toFixed(0)).join(' ')}`);
     const churnNote = churnMinutes < 30 ? `churn ran ${churnMinutes} min (BENCH_CHURN_MINUTES), not the 30 min of the issue` : undefined;
     return [
       { id: '6a', name: `memory: core process RSS at ${totalAlerts} alerts + fleet (median of 12 polls)`, value: rss0 / MB, unit: 'MB', target: '≤ 250 MB', pass: le(rss0 / MB, 250) },

@@ -71,3 +71,30 @@ test('afterFirstRound waits at most one of its own intervals, and never starts o
   await tick(20);
   assert.deepEqual(late, [], 'the secondary poller of a stopped runtime does not start');
 });
+
+test('afterFirstRound naming pollers waits for just those; such a poller is itself secondary', async () => {
+  const rt = runtime();
+  const order: string[] = [];
+  let releaseSlow!: () => void;
+  const slowGate = new Promise<void>((r) => (releaseSlow = r));
+  const values = rt.addPoller(async () => {
+    order.push('values');
+  }, 60_000);
+  rt.addPoller(async () => {
+    await slowGate;
+    order.push('alerts');
+  }, 60_000);
+  rt.addPoller(async () => {
+    order.push('sparklines');
+  }, 60_000, false, { afterFirstRound: [values] });
+  rt.addPoller(async () => {
+    order.push('pending');
+  }, 60_000, false, { afterFirstRound: true });
+  rt.start();
+  await tick(20);
+  assert.deepEqual(order, ['values', 'sparklines'], 'the named poller answered; the slow alerts poll is not waited for');
+  releaseSlow();
+  await tick(20);
+  assert.deepEqual(order, ['values', 'sparklines', 'alerts', 'pending']);
+  await rt.stop();
+});

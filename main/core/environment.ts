@@ -18,8 +18,8 @@ export interface PollerHandle {
   poller: Poller;
   /** Alert polling goes on while the window is hidden; everything else pauses. */
   keepWhileHidden: boolean;
-  /** Started only after the first round of the other pollers (AddPollerOptions.afterFirstRound). */
-  afterFirstRound: boolean;
+  /** Started only after a first round of other pollers (AddPollerOptions.afterFirstRound). */
+  afterFirstRound: boolean | readonly Poller[];
   intervalMs: number;
 }
 
@@ -28,8 +28,11 @@ export interface AddPollerOptions {
    * A secondary poll: its first run waits until every poller registered without this option has finished its
    * first run (or one `intervalMs` has passed), so that a heavy side query (e.g. Prometheus' rules and pending
    * alerts) does not compete with the first tiles and alerts on the same server after a switch.
+   * A list of pollers instead: waits for the first run of just those (e.g. the fleet's sparklines wait for the
+   * values poll of their own source, not for the alerts); such a poller is secondary too (`true` does not
+   * wait for it).
    */
-  afterFirstRound?: boolean;
+  afterFirstRound?: boolean | readonly Poller[];
 }
 
 /** Everything live for the selected environment: clients, health, pollers. Torn down on switch. */
@@ -41,6 +44,8 @@ export class EnvironmentRuntime {
   private readonly disposers: (() => void | Promise<void>)[] = [];
   /** First run (settled either way) of each poller registered without afterFirstRound. */
   private readonly firstRuns: Promise<void>[] = [];
+  /** First run (settled either way) of every poller. */
+  private readonly firstRunOf = new Map<Poller, Promise<void>>();
   private started = false;
 
   constructor(
@@ -83,8 +88,10 @@ export class EnvironmentRuntime {
         this.onHealthChange();
       }
     }, { intervalMs });
-    const handle: PollerHandle = { poller, keepWhileHidden, afterFirstRound: options.afterFirstRound === true, intervalMs };
+    const after = options.afterFirstRound;
+    const handle: PollerHandle = { poller, keepWhileHidden, afterFirstRound: after === undefined || after === false ? false : after, intervalMs };
     if (!handle.afterFirstRound) this.firstRuns.push(firstRun);
+    this.firstRunOf.set(poller, firstRun);
     this.pollers.push(handle);
     if (this.started) this.startPoller(handle);
     return poller;
@@ -100,7 +107,8 @@ export class EnvironmentRuntime {
       timer = setTimeout(r, p.intervalMs);
       timer.unref?.();
     });
-    void Promise.race([Promise.all(this.firstRuns), cap]).then(() => {
+    const awaited = p.afterFirstRound === true ? this.firstRuns : p.afterFirstRound.map((q) => this.firstRunOf.get(q) ?? Promise.resolve());
+    void Promise.race([Promise.all(awaited), cap]).then(() => {
       clearTimeout(timer);
       if (this.started) p.poller.start();
     });

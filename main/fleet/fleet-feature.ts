@@ -1,11 +1,11 @@
-import type { FleetSourceStatus, FleetSparklines, FleetState, FleetUpdate, ServerTile, TileSparkline } from '../../preload/contract';
+import type { FleetSourceStatus, FleetSparklines, FleetState, FleetUpdate, ServerTile } from '../../preload/contract';
 import { toWireTiles } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
 import { ConsoleError } from '../core/errors';
 import type { AlertsFeature } from '../alerts/alerts-feature';
 import { diffTiles, firingByInstance, mergeTiles, resolveQueries, summarize, type FleetQueryName } from './fleet-model';
-import { pollSource, pollSparklines, queryHistory } from './fleet-poll';
+import { pollSource, pollSparklines, queryHistory, wireSparklines, type SparklineGrid } from './fleet-poll';
 import { startHealthChecks, type HealthCheck } from './health-checks';
 
 /**
@@ -43,9 +43,11 @@ function emptyState(environment: string | null, queries = resolveQueries(undefin
  */
 export class FleetFeature implements Feature {
   private state: FleetState = emptyState(null);
-  private lines: FleetSparklines = { environment: null, updatedAt: null, bySource: {} };
   private bySource = new Map<string, ServerTile[]>();
-  private sparklines = new Map<string, Map<string, TileSparkline>>();
+  /** Per source, as typed arrays; the wire form (FleetSparklines) is built only when sent. */
+  private sparklines = new Map<string, SparklineGrid>();
+  /** Environment and time of the sparklines last sent. */
+  private linesOf: { environment: string | null; updatedAt: number | null } = { environment: null, updatedAt: null };
   private sourceStatus = new Map<string, FleetSourceStatus>();
   private checks: HealthCheck[] = [];
   private queries: Record<FleetQueryName, string> = resolveQueries(undefined).queries;
@@ -66,7 +68,7 @@ export class FleetFeature implements Feature {
     readonly alerts: AlertsFeature,
   ) {
     core.provideSnapshot('fleet.update', () => this.snapshot());
-    core.provideSnapshot('fleet.sparklines', () => this.lines);
+    core.provideSnapshot('fleet.sparklines', () => this.currentSparklines());
     core.handle('fleet.refresh', () => this.runtime?.refreshAll());
     core.handle('fleet.snapshot', () => this.snapshot());
     core.handle('fleet.history', async (args) => {
@@ -91,8 +93,11 @@ export class FleetFeature implements Feature {
     return { kind: 'snapshot', seq: this.seq, state: { ...this.state, tiles: toWireTiles(this.state.tiles) } };
   }
 
+  /** The sparklines in their wire form (built on each call: hello snapshot, each fetch, tests). */
   currentSparklines(): FleetSparklines {
-    return this.lines;
+    const bySource: FleetSparklines['bySource'] = {};
+    for (const [name, grid] of this.sparklines) bySource[name] = wireSparklines(grid);
+    return { ...this.linesOf, bySource };
   }
 
   onEnvironment(runtime: EnvironmentRuntime): void {
@@ -115,17 +120,13 @@ export class FleetFeature implements Feature {
     this.rest = null;
     this.seq += 1;
     this.core.emit('fleet.update', this.snapshot());
-    this.lines = { environment: runtime.name, updatedAt: null, bySource: {} };
-    this.core.emit('fleet.sparklines', this.lines);
+    this.linesOf = { environment: runtime.name, updatedAt: null };
+    this.core.emit('fleet.sparklines', this.currentSparklines());
     const unknownNote = unknown.length ? `unknown key(s) in queries: ${unknown.join(', ')} (known: up, cpu, memory, disk, netRx, netTx, load1)` : undefined;
 
     for (const source of runtime.prometheus) {
       const interval = source.config.intervalMs ?? runtime.settings.polling.prometheusMs;
-      // The first sparkline fetch (two heavy range queries) waits for the first values poll, so the tiles are
-      // not slowed down by it on the same Prometheus.
-      let firstValuesDone!: () => void;
-      const firstValues = new Promise<void>((r) => (firstValuesDone = r));
-      runtime.addPoller(async (signal) => {
+      const values = runtime.addPoller(async (signal) => {
         const started = performance.now();
         const status = this.sourceStatus.get(source.name)!;
         try {
@@ -145,28 +146,24 @@ export class FleetFeature implements Feature {
           throw err;
         } finally {
           this.publish(runtime);
-          firstValuesDone();
         }
       }, interval);
 
       const sparklineMs = Math.max(runtime.settings.polling.sparklineMs, interval);
+      // The first sparkline fetch (two heavy range queries) waits for this source's first values poll (not for
+      // the alerts), so the tiles are not slowed down by it on the same Prometheus.
       runtime.addPoller(async (signal) => {
         // Only on its own cadence: a refresh (button, window shown again) within it does not refetch them.
         const last = this.sparklinesAt.get(source.name);
         if (last !== undefined && this.core.now() - last < sparklineMs * 0.9) return;
-        await Promise.race([firstValues, new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })))]);
-        if (signal.aborted || runtime !== this.runtime) return;
-        const lines = await pollSparklines(source.client, queries, this.core.now(), signal);
+        if (runtime !== this.runtime) return;
+        const grid = await pollSparklines(source.client, queries, this.core.now(), signal, this.sparklines.get(source.name)?.rows.size);
         if (runtime !== this.runtime) return;
         this.sparklinesAt.set(source.name, this.core.now());
-        this.sparklines.set(source.name, lines);
-        this.lines = {
-          environment: runtime.name,
-          updatedAt: this.core.now(),
-          bySource: Object.fromEntries([...this.sparklines].map(([name, m]) => [name, Object.fromEntries(m)])),
-        };
-        this.core.emit('fleet.sparklines', this.lines);
-      }, sparklineMs);
+        this.sparklines.set(source.name, grid);
+        this.linesOf = { environment: runtime.name, updatedAt: this.core.now() };
+        this.core.emit('fleet.sparklines', this.currentSparklines());
+      }, sparklineMs, false, { afterFirstRound: [values] });
     }
   }
 

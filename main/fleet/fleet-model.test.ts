@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView, FleetThresholds, ServerTile } from '../../preload/contract';
-import type { MatrixSeries, VectorSample } from '../clients/prometheus';
+import type { MatrixSeries, SamplePair, VectorSample } from '../clients/prometheus';
 import { roundForDisplay } from '../../preload/contract';
 import { colourTile, diffTiles, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
-import { pollSource, pollSparklines, queryHistory, type FleetQueryClient } from './fleet-poll';
+import { pollSource, pollSparklines, queryHistory, SparklineGrid, wireSparklines, type FleetQueryClient } from './fleet-poll';
 
 const T: FleetThresholds = { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } };
 
@@ -100,6 +100,9 @@ function fakeClient(instances: number): FleetQueryClient & { instant: number; ra
       for (let t = start; t <= end; t += step) points.push([t, 42]);
       return names.map((instance) => ({ metric: { instance }, points }));
     },
+    async queryRangeEach(q: string, start: number, end: number, step: number, onSeries: (metric: Record<string, string>, values: readonly SamplePair[]) => void): Promise<void> {
+      for (const s of await c.queryRange(q, start, end, step)) onSeries(s.metric, s.points.map(([t, v]) => [t, String(v)] as const));
+    },
   };
   return c;
 }
@@ -136,7 +139,7 @@ test('a failing metric query blanks only that metric and keeps the server text; 
 test('sparklines land on a fixed one-hour grid; history converts to ms and labels per mount', async () => {
   const c = fakeClient(2);
   const lines = await pollSparklines(c, resolveQueries(undefined).queries, 3_600_000 * 100 + 10_000);
-  const line = lines.get('server-1:9100')!;
+  const line = lines.sparkline('server-1:9100')!;
   assert.equal(line.cpu.length, 121);
   assert.equal(line.start, 3_600_000 * 99);
   assert.ok(line.cpu.every((v) => v === 42));
@@ -144,6 +147,21 @@ test('sparklines land on a fixed one-hour grid; history converts to ms and label
   assert.equal(h.stepMs, 15_000);
   assert.equal(h.series.filter((s) => s.metric === 'disk').length, 2);
   assert.equal(h.series[0]!.points[1]![0], 15_000);
+});
+
+test('sparkline grid: max per instance and step, 0.1 rounding, gaps and non-finite values as null, rows beyond the first capacity', () => {
+  const grid = new SparklineGrid(600_000, 30_000, 4, 1);
+  grid.add('cpu', 'a:9100', [[600, '1.04'], [630, '5'], [690, 'NaN']]);
+  grid.add('cpu', 'a:9100', [[600, '0.5'], [630, '7.26'], [660, '+Inf'], [720, '3']]); // 720 is past the grid
+  grid.add('memory', 'b:9100', [[660, '42']]);
+  for (let i = 0; i < 40; i++) grid.add('memory', `h${i}:9100`, [[600 + 30 * (i % 4), String(i)]]);
+  const wire = wireSparklines(grid);
+  assert.deepEqual(wire['a:9100'], { start: 600_000, stepMs: 30_000, cpu: [1, 7.3, null, null], memory: [null, null, null, null] });
+  assert.deepEqual(wire['b:9100']!.memory, [null, null, 42, null]);
+  assert.deepEqual(wire['b:9100']!.cpu, [null, null, null, null]);
+  assert.equal(Object.keys(wire).length, 42);
+  assert.deepEqual(wire['h39:9100']!.memory, [null, null, null, 39]);
+  assert.equal(grid.sparkline('nope'), undefined);
 });
 
 test('diffs: only new or visibly changed tiles are sent; updatedAt of a fresh tile is not a change', () => {
