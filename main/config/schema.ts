@@ -69,6 +69,32 @@ export const thresholdsSchema = z
   })
   .strict();
 
+/**
+ * Who each escalation level pages: the runbook's matrix (Level 1 on-call engineer … Level 4 CTO +
+ * executive team) with this installation's names, handles and phone numbers. Levels left out keep
+ * the runbook's title and no contacts; a title or contacts left out of a level are taken from the
+ * next source down (environment → global → <dataDir>/escalation-matrix.json → runbook).
+ */
+export const escalationLevelSchema = z
+  .object({
+    level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], { message: 'must be 1, 2, 3 or 4' }),
+    title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    contacts: z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(50).optional(),
+  })
+  .strict();
+
+export const escalationSchema = z
+  .object({ levels: z.array(escalationLevelSchema).min(1, 'needs at least one level').max(4) })
+  .strict()
+  .superRefine((e, ctx) => {
+    const seen = new Set<number>();
+    e.levels.forEach((l, i) => {
+      if (seen.has(l.level)) ctx.addIssue({ code: 'custom', path: ['levels', i, 'level'], message: `level ${l.level} is given twice` });
+      seen.add(l.level);
+    });
+  });
+export type EscalationConfig = z.infer<typeof escalationSchema>;
+
 export const environmentSchema = z
   .object({
     name,
@@ -83,6 +109,8 @@ export const environmentSchema = z
     }),
     /** PromQL per tile metric; defaults are the runbooks' node_exporter expressions. */
     queries: z.record(z.string(), z.string()).optional(),
+    /** This environment's escalation contacts (over the global `escalation`, level by level). */
+    escalation: escalationSchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -130,6 +158,8 @@ export const configSchema = z
     }),
     notifications: notificationsSchema.default({ severities: ['critical'], cooldownMs: 300_000, sound: false }),
     theme: z.enum(['system', 'light', 'dark']).default('system'),
+    /** Escalation contacts for every environment (over <dataDir>/escalation-matrix.json, level by level). */
+    escalation: escalationSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

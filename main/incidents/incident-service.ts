@@ -234,7 +234,7 @@ export class IncidentService {
   private readonly newId: (kind: IdKind, now: number) => string;
   private readonly user: () => string;
   private readonly environment: () => string | null;
-  private readonly matrix: EscalationLevelDef[];
+  private matrix: EscalationLevelDef[];
   private readonly targets: TargetsBySeverity;
   private readonly leadMs: number;
   private readonly timeZone: string | undefined;
@@ -341,6 +341,14 @@ export class IncidentService {
 
   get(id: string): IncidentDetail {
     return this.live(id).detail;
+  }
+
+  /** Replaces the installation's contacts (config or file changed); true if the matrix is different. */
+  setEscalationMatrix(custom: readonly Partial<EscalationLevelDef>[] | undefined): boolean {
+    const next = mergeEscalationMatrix(custom);
+    if (JSON.stringify(next) === JSON.stringify(this.matrix)) return false;
+    this.matrix = next;
+    return true;
   }
 
   escalationMatrix(): EscalationLevelDef[] {

@@ -13,7 +13,9 @@ import type { AlertView, ConsoleEvent, IncidentDetail, NotifyNotification, WireR
 import { ConsoleCore } from '../core/console-core';
 import type { AlertAction } from '../alerts/alerts-feature';
 import { NotifyFeature } from '../notify/notify-feature';
-import { IncidentsFeature, ESCALATION_FILE } from './incidents-feature';
+import { IncidentsFeature, ESCALATION_FILE, escalationFor } from './incidents-feature';
+import { parseConfig } from '../config/load';
+import type { EnvironmentRuntime } from '../core/environment';
 import { T0, makeAlert, manualClock } from './test-fixtures';
 
 class FakeAlerts {
@@ -237,4 +239,62 @@ test('the escalation contacts come from escalation-matrix.json in the data folde
     await core.shutdown();
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('escalation contacts: the environment\'s config over the global config over escalation-matrix.json over the runbook, per field; switching environments re-sends them', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'incidents-feature-'));
+  writeFileSync(
+    join(dataDir, ESCALATION_FILE),
+    JSON.stringify({ levels: [{ level: 1, contacts: ['file: old pager'] }, { level: 3, title: 'Engineering manager', contacts: ['file: Sam'] }] }),
+  );
+  const config = parseConfig(
+    JSON.stringify({
+      escalation: { levels: [{ level: 1, contacts: ['pager: ops-primary'] }, { level: 4, contacts: ['CTO: Robin +1 555 0199'] }] },
+      environments: [{ name: 'prod', escalation: { levels: [{ level: 1, contacts: ['pager: prod-oncall'] }, { level: 2, title: 'Prod lead', contacts: ['Dana'] }] } }, { name: 'staging' }],
+    }),
+  );
+  const clock = manualClock(T0);
+  const core = new ConsoleCore({ config, host: { kind: 'browser', dataDir, openExternal: async () => false }, now: clock.now });
+  const feature = new IncidentsFeature(core, new FakeAlerts(), { debounceMs: 10_000, service: { now: clock.now } });
+  const events: ConsoleEvent[] = [];
+  core.subscribe((e) => events.push(e));
+  type Level = { level: number; title: string; contacts: string[] };
+  const level = (m: Level[], n: number) => m.find((l) => l.level === n)!;
+  try {
+    await feature.ready;
+    feature.onEnvironment({ name: 'prod', settings: config } as unknown as EnvironmentRuntime);
+    let m = await ok<Level[]>(core.invoke('incidents.escalationMatrix', {}));
+    assert.deepEqual(level(m, 1).contacts, ['pager: prod-oncall'], 'the environment wins');
+    assert.deepEqual([level(m, 2).title, level(m, 2).contacts], ['Prod lead', ['Dana']]);
+    assert.deepEqual([level(m, 3).title, level(m, 3).contacts], ['Engineering manager', ['file: Sam']], 'a level the config leaves out comes from the file');
+    assert.deepEqual(level(m, 4).contacts, ['CTO: Robin +1 555 0199'], 'the global config');
+    assert.equal(level(m, 4).title, 'CTO + executive team', "a title the config leaves out is the runbook's");
+
+    feature.onEnvironment({ name: 'staging', settings: config } as unknown as EnvironmentRuntime);
+    const sent = events.filter((e) => e.name === 'incidents.escalationMatrix').map((e) => e.payload as Level[]);
+    assert.ok(sent.length >= 1, 'the renderer is told');
+    m = sent.at(-1)!;
+    assert.deepEqual(level(m, 1).contacts, ['pager: ops-primary'], 'staging has no escalation of its own: the global config over the file');
+    assert.equal(level(m, 2).title, 'Senior engineer + team lead');
+    assert.deepEqual(level(m, 2).contacts, []);
+    assert.deepEqual(await ok<Level[]>(core.invoke('incidents.escalationMatrix', {})), m);
+    const hello = await ok<{ snapshot: Record<string, unknown> }>(core.invoke('core.hello', {}));
+    assert.deepEqual(hello.snapshot['incidents.escalationMatrix'], m, 'a renderer that connects later gets it in the hello');
+
+    const count = events.filter((e) => e.name === 'incidents.escalationMatrix').length;
+    feature.onEnvironment({ name: 'staging', settings: config } as unknown as EnvironmentRuntime);
+    assert.equal(events.filter((e) => e.name === 'incidents.escalationMatrix').length, count, 'not re-sent when nothing changed');
+  } finally {
+    await core.shutdown();
+    feature.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('escalation-matrix.json alone still gives the contacts when the config has no escalation section', () => {
+  const file = [{ level: 2 as const, contacts: ['Dana'] }];
+  const config = parseConfig(JSON.stringify({ environments: [{ name: 'prod' }] }));
+  assert.deepEqual(escalationFor(config, 'prod', file), [{ level: 2, contacts: ['Dana'] }]);
+  assert.deepEqual(escalationFor(null, null, file), [{ level: 2, contacts: ['Dana'] }]);
+  assert.deepEqual(escalationFor(config, 'prod', []), []);
 });

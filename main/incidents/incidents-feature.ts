@@ -19,6 +19,8 @@ import { ConsoleError } from '../core/errors';
 import { formatZodError } from '../core/validation';
 import { IncidentService, openIncidentService, type IncidentServiceOptions } from './incident-service';
 import { IncidentStore } from './store';
+import { layerEscalation, mergeEscalationMatrix } from './policy';
+import type { ConsoleConfig } from '../config/schema';
 
 export type ReminderSink = (n: NotifyNotification) => void;
 
@@ -50,6 +52,17 @@ const matrixFileSchema = z
 
 export const ESCALATION_FILE = 'escalation-matrix.json';
 
+/**
+ * The escalation contacts in force for one environment, level by level and field by field: the
+ * environment's `escalation` in the config, then the config's global `escalation`, then
+ * `<dataDir>/escalation-matrix.json` (still read, for installations set up before the config had the
+ * field), then the runbook's titles. Config wins over the file.
+ */
+export function escalationFor(config: ConsoleConfig | null | undefined, environment: string | null, file: readonly Partial<EscalationLevelDef>[]): Partial<EscalationLevelDef>[] {
+  const env = environment === null ? undefined : config?.environments.find((e) => e.name === environment);
+  return layerEscalation(env?.escalation?.levels, config?.escalation?.levels, file);
+}
+
 /** Reads the installation's escalation contacts; a missing file keeps the runbook's levels, a bad one is reported. */
 export function readEscalationMatrix(dataDir: string): { matrix: Partial<EscalationLevelDef>[]; error: string | null } {
   const file = join(dataDir, ESCALATION_FILE);
@@ -79,6 +92,7 @@ export class IncidentsFeature implements Feature {
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
   readonly matrixError: string | null;
+  private readonly fileMatrix: Partial<EscalationLevelDef>[];
 
   constructor(
     private readonly core: ConsoleCore,
@@ -91,12 +105,13 @@ export class IncidentsFeature implements Feature {
       onError: (err, file) => console.error(`ops-console: saving ${file} failed, retrying: ${(err as Error).message}`),
     });
     const { matrix, error } = readEscalationMatrix(core.host.dataDir);
+    this.fileMatrix = matrix;
     this.matrixError = error;
     if (error) console.error(`ops-console: ${error}; using the runbook's escalation levels`);
     this.ready = openIncidentService(this.store, {
       user: () => core.settings?.user ?? 'ops-console',
       environment: () => this.runtimeName ?? core.activeRuntime?.name ?? null,
-      escalationMatrix: matrix,
+      escalationMatrix: escalationFor(core.settings, core.activeRuntime?.name ?? null, matrix),
       ...opts.service,
       // 'incidents.reminders' also reaches NotifyFeature, which turns an overdue target into a notification.
       emit: (event) => core.emit(event.name, event.payload as never),
@@ -106,6 +121,7 @@ export class IncidentsFeature implements Feature {
         if (this.disposed) return;
         this.service = service;
         service.onAlertsChanged(alerts.current(), this.runtimeName);
+        this.applyEscalation();
         this.stopTimer = service.startReminderTimer(opts.reminderIntervalMs ?? 15_000);
         service.checkReminders();
       },
@@ -116,6 +132,7 @@ export class IncidentsFeature implements Feature {
     core.provideSnapshot('incidents.reminders', () => this.service?.dueReminders() ?? []);
     core.provideSnapshot('incidents.storage', () => this.service?.storageProblems() ?? []);
     core.provideSnapshot('incidents.review', () => this.opened);
+    core.provideSnapshot('incidents.escalationMatrix', () => this.service?.escalationMatrix() ?? mergeEscalationMatrix(escalationFor(core.settings, this.runtimeName, this.fileMatrix)));
     this.registerHandlers();
 
     this.unsubscribe.push(alerts.onAlerts((map) => this.service?.onAlertsChanged(map, this.runtimeName)));
@@ -145,8 +162,16 @@ export class IncidentsFeature implements Feature {
 
   onEnvironment(runtime: EnvironmentRuntime): void {
     this.runtimeName = runtime.name;
+    this.applyEscalation(runtime.settings);
     // The environment starts with no alerts known: nothing is recorded until its first poll.
     this.service?.onAlertsUpdate({ kind: 'snapshot', seq: 0, environment: runtime.name, alerts: [] });
+  }
+
+  /** The environment's (or the config's, or the file's) escalation contacts, told to the renderer when they change. */
+  private applyEscalation(config: ConsoleConfig | null | undefined = this.core.settings): void {
+    const s = this.service;
+    if (!s) return;
+    if (s.setEscalationMatrix(escalationFor(config, this.runtimeName, this.fileMatrix))) this.core.emit('incidents.escalationMatrix', s.escalationMatrix());
   }
 
   private onAction(action: AlertAction): void {

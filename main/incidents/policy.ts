@@ -53,6 +53,25 @@ export function mergeEscalationMatrix(custom: readonly Partial<EscalationLevelDe
   });
 }
 
+/**
+ * Several partial matrices as one, the first that gives a level's title (or contacts) winning for that
+ * field: `layerEscalation(environment, global, file)`. The runbook fills the rest (mergeEscalationMatrix).
+ */
+export function layerEscalation(...layers: (readonly Partial<EscalationLevelDef>[] | undefined)[]): Partial<EscalationLevelDef>[] {
+  const out: Partial<EscalationLevelDef>[] = [];
+  for (const def of DEFAULT_ESCALATION_MATRIX) {
+    let title: string | undefined;
+    let contacts: string[] | undefined;
+    for (const layer of layers) {
+      const l = layer?.find((x) => x.level === def.level);
+      title ??= l?.title;
+      contacts ??= l?.contacts ? [...l.contacts] : undefined;
+    }
+    if (title !== undefined || contacts !== undefined) out.push({ level: def.level, ...(title !== undefined ? { title } : {}), ...(contacts !== undefined ? { contacts } : {}) });
+  }
+  return out;
+}
+
 export function escalationLabel(level: number, matrix: readonly EscalationLevelDef[]): string {
   if (level <= 0) return 'Not escalated';
   const def = matrix.find((d) => d.level === level);

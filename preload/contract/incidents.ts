@@ -630,4 +630,6 @@ export interface IncidentEvents {
   'incidents.storage': StorageProblem[];
   /** The host opened an exported incident for review (null: none yet). */
   'incidents.review': OpenedIncidentFile | null;
+  /** The escalation levels and contacts in force (changes with the environment and the config). */
+  'incidents.escalationMatrix': EscalationLevelDef[];
 }

@@ -98,6 +98,7 @@ onTopic('incidents.list', (list) =>
 onTopic('incidents.changed', (d) => putDetail(d));
 onTopic('incidents.reminders', (reminders) => useIncidentsStore.setState({ reminders }));
 onTopic('incidents.storage', (storage) => useIncidentsStore.setState({ storage }));
+onTopic('incidents.escalationMatrix', (matrix) => useIncidentsStore.setState({ matrix }));
 onTopic('incidents.review', (opened: OpenedIncidentFile | null) => {
   if (!opened || opened.at === useIncidentsStore.getState().hostOpenedAt) return;
   useIncidentsStore.setState({ hostOpenedAt: opened.at });
