@@ -5,6 +5,7 @@ import { useNow } from '../../components/use-now';
 import { useCoreStore } from '../../store/core-store';
 import { clearDeclareDraft, clearPendingEvidence, useIncidentDraftStore } from '../../store/incident-draft-store';
 import { loadStatic, showReview, useIncidentsStore } from '../../store/incidents-store';
+import { useNotifyStore } from '../../store/notify-store';
 import { DeclareDialog } from './DeclareDialog';
 import { IncidentView } from './IncidentView';
 import { ReviewView } from './ReviewView';
@@ -42,6 +43,7 @@ export function IncidentsPane() {
   const reviewError = useIncidentsStore((s) => s.reviewError);
   const reminders = useIncidentsStore((s) => s.reminders);
   const storage = useIncidentsStore((s) => s.storage);
+  const dndUntil = useNotifyStore((s) => s.status.dnd);
   const host = useCoreStore((s) => s.host);
   const connected = useCoreStore((s) => s.connected);
   const declareAlerts = useIncidentDraftStore((s) => s.declareAlerts);
@@ -120,6 +122,11 @@ export function IncidentsPane() {
       {overdue.length > 0 && (
         <div className="banner banner-error" role="alert">
           {overdue.map((r) => `${r.incidentTitle}: ${r.message}`).join(' · ')}
+          {dndUntil !== null && (
+            <div className="inc-dnd-note">
+              Do-not-disturb is on until {new Date(dndUntil).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}: reminders are not sent as notifications; you get one summary when it ends.
+            </div>
+          )}
         </div>
       )}
       {storage.length > 0 && (
