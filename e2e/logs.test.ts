@@ -273,7 +273,7 @@ test('export NDJSON and CSV download the current results', async () => {
   const [csv] = await Promise.all([page.waitForEvent('download'), region().getByRole('button', { name: 'Export CSV' }).click()]);
   assert.match(csv.suggestedFilename(), /\.csv$/);
   const csvText = await (await import('node:fs/promises')).readFile((await csv.path())!, 'utf8');
-  assert.equal(csvText.split('\r\n')[0], '@timestamp,service,host,message');
+  assert.equal(csvText.split('\r\n')[0], "'@timestamp,service,host,message");
 });
 
 test('saved searches and recent queries', async () => {

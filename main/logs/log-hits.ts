@@ -59,12 +59,17 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
+/** The last day read by canonicalIsoMs: its first 10 characters' code and its epoch ms (hits of a page mostly share days). */
+let lastDayKey = -1;
+let lastDayMs = 0;
+
 /**
  * Epoch ms of `YYYY-MM-DDTHH:MM:SS.mmmZ` (years 1970–9999) — exactly the text `toISOString()` gives back for
- * it — or NaN for any other text. Date.parse was most of a page's conversion time.
+ * it — or NaN for any other text. Date.parse was most of a page's conversion time; the day's epoch is
+ * remembered, so a hit of the same day as the last one costs the time-of-day digits only.
  */
 export function canonicalIsoMs(s: string): number {
-  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== '.') return NaN;
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return NaN;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
   const d = digits(s, 8, 2);
@@ -73,9 +78,14 @@ export function canonicalIsoMs(s: string): number {
   const sec = digits(s, 17, 2);
   const ms = digits(s, 20, 3);
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > (mo === 2 && leap ? 29 : (DAYS[mo - 1] as number))) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const dayKey = (y * 100 + mo) * 100 + d;
+  if (dayKey !== lastDayKey) {
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    if (d > (mo === 2 && leap ? 29 : (DAYS[mo - 1] as number))) return NaN;
+    lastDayMs = Date.UTC(y, mo - 1, d);
+    lastDayKey = dayKey;
+  }
+  return lastDayMs + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
 }
 
 /** Epoch ms of a timestamp value (ISO text, epoch millis as number or digits); null when unreadable. */
@@ -299,7 +309,9 @@ export class LogHitTableBuilder {
       if (a >= 0) tsRaw = asideV[a];
     }
     const first = h.sort?.[0];
-    const fromField = timestampMs(tsRaw);
+    // The canonical ISO text is read once: for the timestamp and for leaving the text out of the row.
+    const canonical = typeof tsRaw === 'string' ? canonicalIsoMs(tsRaw) : NaN;
+    const fromField = canonical === canonical ? canonical : timestampMs(tsRaw);
     const timestamp = fromField ?? (typeof first === 'number' ? first : null);
 
     // The message, as toLogHit makes it.
@@ -334,7 +346,7 @@ export class LogHitTableBuilder {
     }
 
     // Shape and values; the timestamp field's ISO text is rebuilt from the timestamp when it is exactly that.
-    const dropTs = tsCount === 1 && typeof tsRaw === 'string' && canonicalIsoMs(tsRaw) === fromField;
+    const dropTs = tsCount === 1 && canonical === canonical;
     const dropAt = dropTs ? tsAt : -1;
     const values: LogScalar[] = new Array<LogScalar>(dropTs ? n - 1 : n);
     for (let i = 0, v = 0; i < n; i++) if (i !== dropAt) values[v++] = fv[i] as LogScalar;
