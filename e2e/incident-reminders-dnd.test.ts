@@ -66,3 +66,47 @@ test('overdue reminders stay listed during Do-not-disturb, with a note that noti
   assert.equal(notes.filter((n) => n.kind === 'dnd-summary').length, 0, 'nothing was held, so no summary');
   assert.equal(notes.filter((n) => n.kind === 'reminder').length, reminded, 'and no reminder again');
 });
+
+test('clicking a reminder notification (browser mode) opens its incident in the Incidents pane', async () => {
+  const { page: p } = await newPage(browser, { permissions: ['notifications'], origin: new URL(running.host.url).origin });
+  // Plain source text: a function would be serialised after tsx compiled it, with helpers the page lacks.
+  await p.addInitScript(`
+    (() => {
+      const Real = window.Notification;
+      window.__notes = [];
+      function Recording(title, options) {
+        this.title = title;
+        this.onclick = null;
+        this.close = () => undefined;
+        window.__notes.push(this);
+      }
+      Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
+      Recording.requestPermission = () => Real.requestPermission();
+      window.Notification = Recording;
+    })();
+  `);
+  try {
+    const list = await running.core.invoke('incidents.list', {});
+    assert.ok(list.ok);
+    const checkout = (list.result as { id: string; title: string }[]).find((i) => i.title === 'Checkout errors')!;
+    const dns = await running.core.invoke('incidents.declare', { title: 'DNS failures', severity: 'critical' });
+    assert.ok(dns.ok);
+    await p.goto(`${running.host.url}#/incidents`);
+    const region = p.getByRole('region', { name: 'Incidents' });
+    await region.getByText('DNS failures').first().click();
+    await region.getByRole('heading', { name: /DNS failures/ }).waitFor();
+    await p.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Alerts' }).click();
+    await p.getByRole('region', { name: 'Alerts' }).waitFor();
+
+    // A new due time on the Checkout incident goes overdue (DND is off): one notification, naming the incident.
+    running.core.emit('incidents.reminders', [
+      { incidentId: checkout.id, incidentTitle: 'Checkout errors', kind: 'status-update', dueAt: Date.now() - 60_000, overdue: true, message: 'Status update overdue by 1 min' },
+    ]);
+    await p.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length > 0);
+    assert.equal(await p.evaluate(() => (window as unknown as { __notes: { title: string }[] }).__notes[0]!.title), `${checkout.id}: Status update overdue by 1 min`);
+    await p.evaluate(() => (window as unknown as { __notes: { onclick: () => void }[] }).__notes[0]!.onclick());
+    await region.getByRole('heading', { name: /Checkout errors/ }).waitFor();
+  } finally {
+    await p.close();
+  }
+});

@@ -343,6 +343,7 @@ describe('incident reminders', () => {
     assert.equal(first[0]!.body, 'Checkout errors');
     assert.equal(first[0]!.severity, 'warning');
     assert.deepEqual(first[0]!.fingerprints, []);
+    assert.equal(first[0]!.incidentId, 'INC-7', 'a click opens the incident');
     clock.advance(MIN);
     assert.deepEqual(policy.observeReminders([reminder(clock, { dueAt: due })]), []);
     // The update was posted: the next one is due later, and that one notifies when it is overdue.
@@ -381,6 +382,7 @@ describe('incident reminders', () => {
     assert.equal(out[0]!.title, 'While Do-not-disturb was on: 2 incident reminders came due');
     assert.equal(out[0]!.body, '1 still overdue, 1 met since. INC-7: Status update overdue by 50 min (Checkout errors)');
     assert.equal(out[0]!.severity, 'warning');
+    assert.equal(out[0]!.incidentId, 'INC-7', 'a click opens the first incident still overdue');
     assert.equal(policy.status().dndSuppressedReminders, 0);
     assert.deepEqual(policy.observeReminders([overdueA]), [], 'not announced again after the summary');
   });
@@ -407,6 +409,7 @@ describe('incident reminders', () => {
     assert.deepEqual(kinds(out), ['dnd-summary']);
     assert.equal(out[0]!.body, 'All met since.');
     assert.equal(out[0]!.severity, 'info');
+    assert.equal(out[0]!.incidentId, undefined);
   });
 });
 

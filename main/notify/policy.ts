@@ -116,6 +116,8 @@ export interface Notification {
   severity: NotificationSeverity;
   /** Alerts to open when the notification is clicked (empty for source notifications). */
   fingerprints: string[];
+  /** Incident reminders: the incident to open when clicked. */
+  incidentId?: string;
   kind: NotificationKind;
   sound: boolean;
 }
@@ -465,6 +467,7 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
       body: still.length === 0 ? 'All met since.' : `${still.length} still overdue${met > 0 ? `, ${met} met since` : ''}. ${listWithMore(lines)}`,
       severity: still.length > 0 ? 'warning' : 'info',
       fingerprints: [],
+      ...(still[0] ? { incidentId: still[0].incidentId } : {}),
     });
   };
 
@@ -482,7 +485,7 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
         dnd.suppressReminder({ key, incidentId: r.incidentId, incidentTitle: r.incidentTitle, what: reminderWhat(r), dueAt: r.dueAt });
         continue;
       }
-      out.push(make({ kind: 'reminder', title: `${r.incidentId}: ${r.message}`, body: r.incidentTitle, severity: 'warning', fingerprints: [] }));
+      out.push(make({ kind: 'reminder', title: `${r.incidentId}: ${r.message}`, body: r.incidentTitle, severity: 'warning', fingerprints: [], incidentId: r.incidentId }));
     }
     overdueReminders = current;
     return out;

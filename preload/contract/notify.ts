@@ -14,6 +14,8 @@ export interface NotifyNotification {
   severity: NotifySeverity;
   /** Alerts to open when clicked (empty for source notifications). */
   fingerprints: string[];
+  /** Incident reminders: the incident to open when clicked. */
+  incidentId?: string;
   kind: NotifyKind;
   sound: boolean;
   /** Environment the notification is about. */

@@ -3,6 +3,7 @@
  * them. (In Electron the host shows native notifications; the renderer shows none.)
  */
 import type { NotifyNotification } from '../../../preload/contract';
+import { openIncident } from '../store/incidents-store';
 
 export type WebPermission = 'default' | 'granted' | 'denied' | 'unsupported';
 
@@ -21,7 +22,7 @@ export async function requestWebPermission(): Promise<WebPermission> {
   }
 }
 
-/** Shows one notification; clicking it focuses the page and calls onClick with the alerts it is about. */
+/** Shows one notification; clicking it focuses the page and opens its incident (reminders) or calls onClick with the alerts it is about. */
 export function showWebNotification(n: NotifyNotification, onClick: (fingerprints: string[]) => void): boolean {
   if (webPermission() !== 'granted') return false;
   try {
@@ -33,7 +34,8 @@ export function showWebNotification(n: NotifyNotification, onClick: (fingerprint
     });
     note.onclick = () => {
       window.focus();
-      onClick(n.fingerprints);
+      if (n.incidentId) openIncident(n.incidentId);
+      else onClick(n.fingerprints);
       note.close();
     };
     return true;

@@ -83,6 +83,12 @@ export async function reloadTemplates(): Promise<void> {
   useIncidentsStore.setState({ templates: await getBridge().invoke('incidents.templates.list', {}) });
 }
 
+/** Shows one incident in the Incidents pane (a reminder notification was clicked). */
+export function openIncident(id: string): void {
+  useUiStore.getState().setPane('Incidents');
+  useIncidentsStore.getState().select(id);
+}
+
 export function showReview(r: ReviewState): void {
   if (r.review) useIncidentsStore.setState({ review: r, mode: 'review', reviewError: null });
   else useIncidentsStore.setState({ reviewError: { fileName: r.fileName, error: r.error ?? 'unreadable' } });
