@@ -17,7 +17,8 @@ import { startAlertsScene } from './alerts-scene';
 import { startDemoStack } from '../test/support/demo-stack';
 import { launchChromium } from '../e2e/support/chromium';
 import { startAlertmanager } from '../test/support/real-servers';
-import { messageCount, settle } from './page-probe';
+import { afterArmedMessage, armMessage, messageCount, settle } from './page-probe';
+import { taskTimeBetweenMarks } from './cdp';
 import { alertmanagerClient, postAlerts, sleep, syntheticAlert, waitFor } from './util';
 import { startMemoryScene } from './memory';
 
@@ -81,6 +82,66 @@ async function profiled(s: CDPSession, what: string, fn: () => Promise<void>): P
   console.log(`\n== ${what}\n${top(profile)}\n-- heaviest paths\n${heavyPaths(profile)}`);
 }
 
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; columnNumber?: number; cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } };
+}
+
+/** Self time by event name (and by JS function from the sampled profile) between the two bench marks. */
+function windowBreakdown(events: TraceEvent[]): string {
+  const a = events.find((e) => e.name === 'bench-armed-arrived');
+  const b = events.find((e) => e.name === 'bench-armed-settled');
+  if (!a || !b) return 'marks missing';
+  const main = events.filter((e) => e.ph === 'X' && e.dur !== undefined && e.pid === a.pid && e.tid === a.tid).sort((x, y) => x.ts - y.ts || y.dur! - x.dur!);
+  const self = new Map<string, number>();
+  const tasks: string[] = [];
+  const stack: { e: TraceEvent; child: number }[] = [];
+  const close = (upTo: number) => {
+    while (stack.length && stack[stack.length - 1]!.e.ts + stack[stack.length - 1]!.e.dur! <= upTo) {
+      const top = stack.pop()!;
+      const key = top.e.name + (top.e.name === 'FunctionCall' && top.e.args?.data?.functionName ? ` ${top.e.args.data.functionName}` : '');
+      self.set(key, (self.get(key) ?? 0) + top.e.dur! - top.child);
+      if (stack.length) stack[stack.length - 1]!.child += top.e.dur!;
+    }
+  };
+  const taskStart = main.filter((e) => e.cat.includes('toplevel') && e.ts + e.dur! >= a.ts && e.ts <= b.ts);
+  for (const e of main) {
+    if (e.ts + e.dur! < (taskStart[0]?.ts ?? a.ts) || e.ts > b.ts) continue;
+    close(e.ts);
+    stack.push({ e, child: 0 });
+    if (e.cat.includes('toplevel') && e.dur! > 200) tasks.push(`${((e.ts - a.ts) / 1000).toFixed(1)}+${(e.dur! / 1000).toFixed(1)}`);
+  }
+  close(Infinity);
+  const rows = [...self].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, us]) => `${(us / 1000).toFixed(2).padStart(8)} ms  ${k}`);
+  // The sampled JS profile (ProfileChunk events) restricted to the window.
+  const nodes = new Map<number, ProfileNode>();
+  const byFn = new Map<string, number>();
+  let t = 0;
+  for (const e of events.filter((x) => x.name === 'Profile' || x.name === 'ProfileChunk').sort((x, y) => x.ts - y.ts)) {
+    const d = e.args?.data as unknown as { startTime?: number; cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
+    if (d?.startTime !== undefined) t = d.startTime;
+    for (const n of d?.cpuProfile?.nodes ?? []) nodes.set(n.id, n);
+    const samples = d?.cpuProfile?.samples ?? [];
+    samples.forEach((id, i) => {
+      const dt = d?.timeDeltas?.[i] ?? 0;
+      t += dt;
+      if (t < a.ts || t > b.ts) return;
+      const f = nodes.get(id)?.callFrame;
+      if (!f || f.functionName === '(idle)') return;
+      const key = `${f.functionName || '(anonymous)'} ${(f.url ?? '').split('/').pop()}:${(f.lineNumber ?? 0) + 1}:${(f.columnNumber ?? 0) + 1}`;
+      byFn.set(key, (byFn.get(key) ?? 0) + dt);
+    });
+  }
+  const js = [...byFn].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, us]) => `${(us / 1000).toFixed(2).padStart(8)} ms  ${k}`);
+  return `top-level tasks > 0.2 ms (start after arrival + duration, ms): ${tasks.join(' ')}\n-- self time by trace event\n${rows.join('\n')}\n-- sampled JS in the window\n${js.join('\n')}`;
+}
+
 function printGrowth(a: ReturnType<typeof heapByType>, b: ReturnType<typeof heapByType>, title: string): void {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
   const ext = (h: ReturnType<typeof heapByType>) => h.byType.get('native system / ExternalStringData')?.size ?? 0;
@@ -137,7 +198,7 @@ async function memoryScene(totalAlerts: number, rounds: number): Promise<void> {
 }
 
 const total = Number(args.find((a) => /^\d+$/.test(a)) ?? 50_000);
-const mode = args.includes('churn') ? 'churn' : 'update';
+const mode = args.includes('churn') ? 'churn' : args.includes('window') ? 'window' : 'update';
 const rounds = Number(args.filter((a) => /^\d+$/.test(a))[1] ?? 20);
 const browser = await launchChromium();
 const scene = await startAlertsScene(browser, total, 600_000);
@@ -156,7 +217,30 @@ try {
     await waitFor('diff', async () => (await messageCount(page, 'alerts.update')) > before, 60_000, 50);
     await settle(page, 300);
   };
-  if (mode === 'update') {
+  if (mode === 'window') {
+    // Figure 2b's own window (diff arrival → 3 frames + 100 ms), traced with the timeline categories: the
+    // main thread's self time by trace event (script, style, layout, paint…), and a JS profile of the window.
+    for (let round = 1; round <= rounds; round++) {
+      await am.postAlerts(Array.from({ length: total / 100 }, (_, k) => syntheticAlert(k * 100, { summary: `changed ${round}` })));
+      await settle(page, 200);
+      await s.send('HeapProfiler.collectGarbage');
+      await settle(page, 100);
+      await armMessage(page, 'alerts.update');
+      const events: TraceEvent[] = [];
+      const onData = (e: { value: object[] }) => events.push(...(e.value as TraceEvent[]));
+      s.on('Tracing.dataCollected', onData);
+      await s.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'disabled-by-default-v8.cpu_profiler'] }, transferMode: 'ReportEvents' });
+      const arrived = afterArmedMessage(page, 100, 120_000);
+      await scene.console.core.invoke('alerts.refresh', {});
+      await arrived;
+      const done = new Promise<void>((r) => s.once('Tracing.tracingComplete', () => r()));
+      await s.send('Tracing.end');
+      await done;
+      s.off('Tracing.dataCollected', onData);
+      console.log(`\n== window of round ${round}: ${taskTimeBetweenMarks(events, 'bench-armed-arrived', 'bench-armed-settled')?.toFixed(1)} ms of top-level tasks`);
+      console.log(windowBreakdown(events));
+    }
+  } else if (mode === 'update') {
     const changed = total / 100;
     for (const round of [1, 2]) {
       await am.postAlerts(Array.from({ length: changed }, (_, k) => syntheticAlert(k * 100, { summary: `changed ${round}` })));

@@ -283,3 +283,27 @@ export function updateSorted(sorted: readonly AlertView[], gone: readonly AlertV
   }
   return out;
 }
+
+/**
+ * The change written into `sorted` itself when it is only alerts replaced by a new version at the same place
+ * in the order (same fingerprint, compareAlerts 0: a new annotation, a silence, an ack) — what most warm polls
+ * bring. Every place is found (binary search) before anything is written; returns false, with `sorted`
+ * untouched, when any part of the change is something else (an alert came, went or moved): then use
+ * updateSorted for a new list. No copy of the list and no allocation per alert.
+ */
+export function replaceInPlace(sorted: AlertView[], gone: readonly AlertView[], added: readonly AlertView[]): boolean {
+  if (gone.length !== added.length) return false;
+  if (gone.length === 0) return true;
+  const at = new Array<number>(added.length);
+  for (let k = 0; k < added.length; k++) {
+    const a = added[k]!;
+    const g = gone[k]!;
+    // The store lists a replaced alert's old object at the same index of `gone` as the new one in `added`.
+    if (g.fingerprint !== a.fingerprint || compareAlerts(g, a) !== 0) return false;
+    const i = lowerBound(sorted, g);
+    if (sorted[i] !== g) return false;
+    at[k] = i;
+  }
+  for (let k = 0; k < added.length; k++) sorted[at[k]!] = added[k]!;
+  return true;
+}

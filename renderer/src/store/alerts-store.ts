@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AlertView, AlertsUpdate, PendingAlertsState, SilencesState, SilenceView } from '../../../preload/contract';
-import { compareAlerts, updateSorted } from '../../../main/alerts/alert-order';
+import { compareAlerts, replaceInPlace, updateSorted } from '../../../main/alerts/alert-order';
 import { onTopic } from './event-router';
 
 /**
@@ -41,6 +41,11 @@ export interface AlertsChange {
   fromVersion: number;
   gone: readonly AlertView[];
   added: readonly AlertView[];
+  /**
+   * The change only replaced alerts by new versions at their places (`gone[i]` by `added[i]`: same
+   * fingerprint, so the same labels, at the same place in the order); `sorted` was written in place.
+   */
+  inPlace: boolean;
 }
 
 interface AlertsState {
@@ -48,9 +53,13 @@ interface AlertsState {
   seq: number;
   /** Keyed by fingerprint; a new view object on each update (see AlertMapView). */
   byFingerprint: ReadonlyMap<string, AlertView>;
-  /** Every alert in inbox order (compareAlerts), kept in order incrementally: a new array on each update. */
+  /**
+   * Every alert in inbox order (compareAlerts), kept in order incrementally. An update that only replaces
+   * alerts at their places (most warm polls) writes into this array (no 50,000-entry copy); any other change
+   * makes a new array. Readers compare `version`, not the array.
+   */
   sorted: readonly AlertView[];
-  /** Changes with every new `sorted` (a counter, unique within the page). */
+  /** Changes with every update of `sorted` (a counter, unique within the page). */
   version: number;
   /**
    * What the last diff changed: `fromVersion` is the `version` of the `sorted` it was applied to, `gone` the
@@ -127,12 +136,15 @@ export function applyAlertsUpdate(
     map.set(a.fingerprint, a);
     added.push(a);
   }
+  // The list is the store's own (from the snapshot or an earlier update): written in place when the change
+  // is only alerts replaced at their places, else a new list.
+  const inPlace = state.sorted !== undefined && replaceInPlace(state.sorted as AlertView[], gone, added);
   return {
     seq: update.seq,
     byFingerprint: new AlertMapView(map),
-    sorted: updateSorted(sorted, gone, added),
+    sorted: inPlace ? sorted : updateSorted(sorted, gone, added),
     version: ++versions,
-    change: state.sorted && state.version !== undefined ? { fromVersion: state.version, gone, added } : null,
+    change: state.sorted && state.version !== undefined ? { fromVersion: state.version, gone, added, inPlace } : null,
   };
 }
 

@@ -96,6 +96,9 @@ export function AlertsPane() {
   // The store keeps the alerts in inbox order; one pass here filters and groups them (no sort). A diff
   // applied to the list the last inbox was built from updates only the groups it touches (no pass over
   // 50,000 alerts), in the same render as the store update (no deferred second render).
+  // The store may write an update into the same `sorted` array (alerts replaced at their places): what was
+  // built from it is current as long as `version` is; the groups of the last inbox are then written over
+  // too (updateInbox with `inPlace`), so the previous inbox is not kept by anything but this cache.
   const inboxCache = useRef<{ inbox: InboxView; sorted: readonly AlertView[]; version: number; key: readonly unknown[] } | null>(null);
   const inbox = useMemo(() => {
     const gb = groupBy === '' ? null : groupBy;
@@ -103,22 +106,28 @@ export function AlertsPane() {
     const c = inboxCache.current;
     const sameView = !!c && c.key.every((v, i) => v === key[i]);
     let next: InboxView;
-    if (c && sameView && c.sorted === sorted) next = c.inbox;
+    if (c && sameView && c.sorted === sorted && c.version === version) next = c.inbox;
     else if (c && sameView && change && change.fromVersion === c.version && change.gone.length + change.added.length < sorted.length / 2)
-      next = updateInbox(c.inbox, change.gone, change.added, filter, states, gb, collapsed, markSince);
+      next = updateInbox(c.inbox, change.gone, change.added, filter, states, gb, collapsed, markSince, change.inPlace);
     else next = computeInbox(sorted, filter, states, gb, collapsed, markSince);
     inboxCache.current = { inbox: next, sorted, version, key };
     return next;
   }, [sorted, version, change, filter, states, groupBy, collapsed, markSince]);
   // Label names from the first alerts; kept while they are the same names (the select does not render again).
-  const labelsRef = useRef<string[]>([]);
+  // An update that only replaced alerts at their places (same fingerprints, so the same labels, at the same
+  // places) cannot change them: not read again.
+  const labelsRef = useRef<{ names: string[]; sorted: readonly AlertView[]; version: number }>({ names: [], sorted: NO_ALERTS, version: -1 });
   const labelOptions = useMemo(() => {
-    const names = labelNames(sorted);
     const prev = labelsRef.current;
-    if (names.length === prev.length && names.every((n, i) => n === prev[i])) return prev;
-    labelsRef.current = names;
-    return names;
-  }, [sorted]);
+    if (prev.sorted === sorted && change?.inPlace && change.fromVersion === prev.version) {
+      labelsRef.current = { ...prev, version };
+      return prev.names;
+    }
+    const names = labelNames(sorted);
+    const same = names.length === prev.names.length && names.every((n, i) => n === prev.names[i]);
+    labelsRef.current = { names: same ? prev.names : names, sorted, version };
+    return labelsRef.current.names;
+  }, [sorted, version, change]);
   const rows = inbox.rows;
   const safeCursor = Math.min(cursor, Math.max(0, rows.length - 1));
   const openAlert = openFp ? (byFp.get(openFp) ?? null) : null;

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { AlertView } from '../../../../preload/contract';
 import { computeInbox, labelNames, parseFilter, prefillMatchers, safeHttpUrl, updateInbox } from './inbox-model';
 import { applyAlertsUpdate } from '../../store/alerts-store';
+import { compareAlerts } from '../../../../main/alerts/alert-order';
 
 function alert(fp: string, labels: Record<string, string>, extra: Partial<AlertView> = {}): AlertView {
   return { fingerprint: fp, labels, annotations: {}, startsAt: '2026-01-01T00:00:00Z', updatedAt: '', endsAt: '', generatorURL: '', state: 'active', silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: ['am'], ...extra };
@@ -85,4 +87,70 @@ test('a diff applied to the last inbox gives the same inbox as a full pass (grou
       }
     }
   }
+});
+
+test('property: the inbox updated from each diff alone (in place or not) equals a full pass, over random diff sequences', () => {
+  const SEV = ['critical', 'warning', 'info', 'x'];
+  const START = ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'];
+  const ack = { by: 'al', at: 1, endsAt: 2, silenceIds: ['s'], comment: '' };
+  // An alert's labels follow from its fingerprint (as in Alertmanager); severity and start may move it.
+  const make = (i: number, sev: number, start: number, st: number, v: number) =>
+    alert(`f${i}`, { alertname: `A${i % 3}`, instance: `server-${i % 5}`, severity: SEV[(i + sev) % 4]! }, {
+      startsAt: START[start]!,
+      annotations: { summary: `v${v}` },
+      ...(st === 1 ? { silencedBy: ['m'] } : st === 2 ? { ack, silencedBy: ['s'] } : st === 3 ? { inhibitedBy: ['x'] } : {}),
+    });
+  const arbAlert = fc.record({ i: fc.integer({ min: 0, max: 30 }), sev: fc.integer({ min: 0, max: 1 }), start: fc.integer({ min: 0, max: 2 }), st: fc.integer({ min: 0, max: 3 }), v: fc.integer({ min: 0, max: 3 }) });
+  // A step: replace alerts at their places only (what most warm polls bring), or any mix of upserts and removals.
+  const arbStep = fc.oneof(
+    fc.record({ kind: fc.constant('replace' as const), picks: fc.array(fc.record({ i: fc.integer({ min: 0, max: 30 }), st: fc.integer({ min: 0, max: 3 }), v: fc.integer({ min: 0, max: 3 }) }), { maxLength: 8 }) }),
+    fc.record({ kind: fc.constant('mixed' as const), upserts: fc.array(arbAlert, { maxLength: 6 }), removals: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 4 }) }),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(arbAlert, { maxLength: 30 }),
+      fc.array(arbStep, { minLength: 1, maxLength: 12 }),
+      fc.constantFrom('', 'severity="warning"', 'server-3', 'v1'),
+      fc.constantFrom('alertname', 'severity', 'instance', null),
+      fc.subarray(['active', 'acknowledged', 'silenced', 'inhibited'] as const),
+      fc.boolean(),
+      (initial, steps, text, groupBy, stateList, fold) => {
+        const pf = parseFilter(text);
+        if (!pf.ok) throw new Error(pf.error);
+        const states = new Set<'active' | 'acknowledged' | 'silenced' | 'inhibited'>(stateList);
+        const collapsed = new Set(fold && groupBy ? [`${groupBy}=A1`, `${groupBy}=warning`] : []);
+        const mark = Date.parse('2026-01-02T00:00:00Z');
+        let state: Parameters<typeof applyAlertsUpdate>[0] = { seq: 0, environment: 'e', byFingerprint: new Map() };
+        const first = new Map(initial.map((x) => [`f${x.i}`, make(x.i, x.sev, x.start, x.st, x.v)]));
+        state = { ...state, ...applyAlertsUpdate(state, { kind: 'snapshot', seq: 1, environment: 'e', alerts: [...first.values()] }) };
+        let view = computeInbox(state.sorted!, pf.filter, states, groupBy, collapsed, mark);
+        steps.forEach((step, n) => {
+          let upserted: AlertView[];
+          let removed: string[] = [];
+          if (step.kind === 'replace') {
+            const byFp = new Map<string, AlertView>();
+            for (const p of step.picks) {
+              const old = state.byFingerprint.get(`f${p.i}`);
+              if (old) byFp.set(old.fingerprint, { ...make(p.i, 0, 0, p.st, p.v), labels: old.labels, startsAt: old.startsAt });
+            }
+            upserted = [...byFp.values()];
+          } else {
+            upserted = [...new Map(step.upserts.map((x) => [`f${x.i}`, make(x.i, x.sev, x.start, x.st, x.v)])).values()];
+            removed = step.removals.map((i) => `f${i}`).filter((fp) => !upserted.some((u) => u.fingerprint === fp));
+          }
+          const next = { ...state, ...applyAlertsUpdate(state, { kind: 'diff', seq: n + 2, environment: 'e', upserted, removed }) };
+          assert.ok(next.change && next.change.fromVersion === state.version);
+          if (step.kind === 'replace') assert.ok(next.change.inPlace, 'replacements at their places are applied in place');
+          view = updateInbox(view, next.change.gone, next.change.added, pf.filter, states, groupBy, collapsed, mark, next.change.inPlace);
+          assert.deepEqual(next.sorted, [...next.byFingerprint.values()].sort(compareAlerts));
+          const full = computeInbox(next.sorted!, pf.filter, states, groupBy, collapsed, mark);
+          assert.deepEqual(view.rows.toArray(), full.rows.toArray());
+          assert.deepEqual(view.groups, full.groups);
+          assert.deepEqual([view.stateCounts, view.shown, view.total, view.newCount], [full.stateCounts, full.shown, full.total, full.newCount]);
+          state = next;
+        });
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

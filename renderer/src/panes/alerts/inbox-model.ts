@@ -1,7 +1,7 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
 import { safeExternalUrl } from '../../../../main/core/safe-url';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
-import { compareAlerts, compareGroups, InboxRowList, severityRank, SortedGrouper, uiState, updateSorted, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
+import { compareAlerts, compareGroups, InboxRowList, lowerBound, severityRank, SortedGrouper, uiState, updateSorted, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
 
 export interface InboxView {
   rows: InboxRowList;
@@ -97,7 +97,12 @@ export function updateInbox(
   groupBy: string | null,
   collapsed: ReadonlySet<string>,
   markSince = Number.POSITIVE_INFINITY,
+  inPlace = false,
 ): InboxView {
+  if (inPlace) {
+    const next = replaceInInbox(prev, gone, added, filter, states, groupBy, collapsed);
+    if (next) return next;
+  }
   const tally = new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount);
   const touched = new Map<string, { out: AlertView[]; in: AlertView[] }>();
   const visit = (a: AlertView, sign: 1 | -1) => {
@@ -144,6 +149,72 @@ export function updateInbox(
   }
   if (reorder) groups.sort(compareGroups);
   return { rows: new InboxRowList(groups, collapsed), groups, stateCounts, shown, total: prev.total - gone.length + added.length, newCount };
+}
+
+/**
+ * updateInbox for a change that only replaced alerts at their places (`gone[i]` by `added[i]`: same
+ * fingerprint, so the same labels and group, same severity and start, so the same place and the same "new"
+ * mark). An alert shown before and after is written over in its group's list (the list of the previous
+ * inbox, which the caller gives up), so nothing is copied; a group whose state counts change is a new object
+ * (its header renders again), the others keep their identity, and with no group changed the rows are the
+ * previous ones. Null when an alert is shown before and not after or the other way round (a silence or a
+ * filter match came or went): then the general path rebuilds the touched groups.
+ */
+function replaceInInbox(
+  prev: InboxView,
+  gone: readonly AlertView[],
+  added: readonly AlertView[],
+  filter: ParsedFilter,
+  states: ReadonlySet<AlertUiState>,
+  groupBy: string | null,
+  collapsed: ReadonlySet<string>,
+): InboxView | null {
+  if (gone.length !== added.length) return null;
+  const match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
+  const stateCounts = { ...prev.stateCounts };
+  const writes: { at: AlertView; by: AlertView; from: AlertUiState; to: AlertUiState }[] = [];
+  for (let k = 0; k < gone.length; k++) {
+    const g = gone[k]!;
+    const a = added[k]!;
+    if (g.fingerprint !== a.fingerprint || compareAlerts(g, a) !== 0) return null;
+    const mg = match === null || match(g);
+    const ma = match === null || match(a);
+    const sg = uiState(g);
+    const sa = uiState(a);
+    const before = mg && states.has(sg);
+    const after = ma && states.has(sa);
+    if (before !== after) return null;
+    if (mg) stateCounts[sg] -= 1;
+    if (ma) stateCounts[sa] += 1;
+    if (before) writes.push({ at: g, by: a, from: sg, to: sa });
+  }
+  // Same membership: `shown` does not change. Find every place first, so that a surprise leaves prev as it was.
+  const byValue = new Map<string, number>();
+  prev.groups.forEach((g, i) => byValue.set(g.value, i));
+  const places: number[] = [];
+  for (const w of writes) {
+    const gi = byValue.get(groupBy ? (w.at.labels[groupBy] ?? '') : '');
+    if (gi === undefined) return null;
+    const list = prev.groups[gi]!.alerts;
+    const i = lowerBound(list, w.at);
+    if (list[i] !== w.at) return null;
+    places.push(gi, i);
+  }
+  let groups = prev.groups;
+  for (let k = 0; k < writes.length; k++) {
+    const w = writes[k]!;
+    const gi = places[2 * k]!;
+    const g = groups[gi]!;
+    g.alerts[places[2 * k + 1]!] = w.by;
+    if (w.from === w.to) continue;
+    if (groups === prev.groups) groups = [...prev.groups];
+    const counts = { ...g.counts };
+    counts[w.from] -= 1;
+    counts[w.to] += 1;
+    groups[gi] = { ...g, counts };
+  }
+  const rows = groups === prev.groups ? prev.rows : new InboxRowList(groups, collapsed);
+  return { rows, groups, stateCounts, shown: prev.shown, total: prev.total, newCount: prev.newCount };
 }
 
 export { parseFilter };
