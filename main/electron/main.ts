@@ -13,7 +13,7 @@ import { wireIpc } from './ipc';
 import { createSecretStore } from './secrets';
 import { createMainWindow } from './window';
 import { createTray } from './tray';
-import { createNativeNotifier } from './notifications';
+import { createNativeNotifier, openNotificationTarget } from './notifications';
 import { wirePower } from './power';
 
 const distDir = __dirname; // dist/electron
@@ -120,7 +120,15 @@ async function start(): Promise<void> {
   features.notify.addSink(
     createNativeNotifier({
       assetsDir,
-      onClick: (fingerprints) => (fingerprints[0] ? focusAlert(fingerprints[0]) : showWindow()),
+      onClick: (n) =>
+        openNotificationTarget(n, {
+          openIncident: (incidentId) => {
+            showWindow();
+            core.emit('notify.focusIncident', { incidentId });
+          },
+          focusAlert,
+          showWindow,
+        }),
     }),
   );
   wirePower(core, features.notify, () => win);
@@ -139,7 +147,6 @@ async function start(): Promise<void> {
     showWindow();
     void features.incidents.openFile(path);
   };
-  features.incidents.addReminderSink(createNativeNotifier({ assetsDir, onClick: () => showWindow() }));
   const firstOpen = opts.open ?? fileToOpen(process.argv.slice(app.isPackaged ? 0 : 1));
   for (const path of [...(firstOpen ? [firstOpen] : []), ...earlyOpens.splice(0)]) openIncidentFile(path);
   app.on('second-instance', (_e, argv) => {

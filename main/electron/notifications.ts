@@ -5,8 +5,21 @@ import type { NotifyNotification } from '../../preload/contract';
 
 export interface NativeNotifierDeps {
   assetsDir: string;
-  /** Click: show the window focused on these alerts (the first one is opened). */
-  onClick(fingerprints: string[]): void;
+  /** Click: show the window on what the notification is about (its incident, or its first alert). */
+  onClick(n: NotifyNotification): void;
+}
+
+export interface ClickTargets {
+  openIncident(incidentId: string): void;
+  focusAlert(fingerprint: string): void;
+  showWindow(): void;
+}
+
+/** Where a click on a notification leads: a reminder to its incident, an alert notification to its first alert. */
+export function openNotificationTarget(n: NotifyNotification, to: ClickTargets): void {
+  if (n.incidentId) to.openIncident(n.incidentId);
+  else if (n.fingerprints[0]) to.focusAlert(n.fingerprints[0]);
+  else to.showWindow();
 }
 
 export function createNativeNotifier(deps: NativeNotifierDeps): (n: NotifyNotification) => void {
@@ -35,7 +48,7 @@ export function createNativeNotifier(deps: NativeNotifierDeps): (n: NotifyNotifi
     live.add(note);
     note.on('click', () => {
       live.delete(note);
-      deps.onClick(n.fingerprints);
+      deps.onClick(n);
     });
     note.on('close', () => live.delete(note));
     note.show();

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { EscalationLevelDef, NotifyNotification, OpenedIncidentFile, IncidentRequestName } from '../../preload/contract';
+import type { EscalationLevelDef, OpenedIncidentFile, IncidentRequestName } from '../../preload/contract';
 import { INCIDENT_LIMITS } from '../../preload/contract';
 import type { ConsoleCore, Feature } from '../core/console-core';
 import type { EnvironmentRuntime } from '../core/environment';
@@ -22,7 +22,6 @@ import { IncidentStore } from './store';
 import { layerEscalation, mergeEscalationMatrix } from './policy';
 import type { ConsoleConfig } from '../config/schema';
 
-export type ReminderSink = (n: NotifyNotification) => void;
 
 export interface IncidentsFeatureOptions {
   /** How often the response timers are checked; default 15 s. */
@@ -88,7 +87,6 @@ export class IncidentsFeature implements Feature {
   private runtimeName: string | null = null;
   private stopTimer: (() => void) | null = null;
   private opened: OpenedIncidentFile | null = null;
-  private readonly reminderSinks = new Set<ReminderSink>();
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
   readonly matrixError: string | null;
@@ -190,15 +188,6 @@ export class IncidentsFeature implements Feature {
       });
   }
 
-  /**
-   * @deprecated Reminders become notifications in NotifyFeature (it hears 'incidents.reminders' and
-   * holds them while Do-not-disturb is on), so they reach the host through `notify.addSink` like
-   * alerts. Sinks added here receive nothing; kept so a host that still registers one compiles.
-   */
-  addReminderSink(sink: ReminderSink): () => void {
-    this.reminderSinks.add(sink);
-    return () => this.reminderSinks.delete(sink);
-  }
 
   /**
    * Opens an exported incident file for read-only review (host `--open`, OS file association).
@@ -231,7 +220,6 @@ export class IncidentsFeature implements Feature {
     this.disposed = true;
     this.stopTimer?.();
     for (const u of this.unsubscribe) u();
-    this.reminderSinks.clear();
     // Whatever is still waiting for its debounce is written now, synchronously.
     this.store.flushSync();
   }

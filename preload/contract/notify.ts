@@ -53,4 +53,6 @@ export interface NotifyEvents {
   'notify.status': NotifyStatus;
   /** The host (tray menu, native notification click) asks the renderer to show one alert. */
   'notify.focusAlert': { fingerprint: string };
+  /** The host (a reminder's native notification click) asks the renderer to open one incident. */
+  'notify.focusIncident': { incidentId: string };
 }

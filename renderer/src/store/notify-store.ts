@@ -3,6 +3,7 @@ import type { NotifyNotification, NotifyStatus } from '../../../preload/contract
 import { onTopic } from './event-router';
 import { useCoreStore } from './core-store';
 import { useUiStore } from './ui-store';
+import { openIncident } from './incidents-store';
 import { requestWebPermission, showWebNotification, titleFor, webPermission, type WebPermission } from '../notify/web-notifications';
 
 interface NotifyState {
@@ -43,3 +44,4 @@ onTopic('notify.notification', (n) => {
 });
 
 onTopic('notify.focusAlert', ({ fingerprint }) => useUiStore.getState().focusAlert(fingerprint));
+onTopic('notify.focusIncident', ({ incidentId }) => openIncident(incidentId));
