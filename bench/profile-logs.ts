@@ -55,7 +55,13 @@ const proxy = await startCountingProxy(es.url);
 const profDir = mkdtempSync(join(tmpdir(), 'logs-prof-'));
 const core = await spawnCore(
   { environments: [{ name: 'logs', elasticsearch: [{ name: 'es', url: proxy.url, index: 'logs-*', flavor: 'elasticsearch', timeoutMs: 120_000 }] }] },
-  mode === 'renderer' || mode === 'cpu' ? {} : { extraNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200'] },
+  {
+    // PROFILE_CORE_NODE_ARGS: extra Node flags for the core (e.g. --trace-gc, --max-semi-space-size=32), to try GC settings.
+    extraNodeArgs: [
+      ...(process.env.PROFILE_CORE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(mode === 'renderer' || mode === 'cpu' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']),
+    ],
+  },
 );
 try {
   if (mode === 'cpu') {
