@@ -25,6 +25,15 @@ async function rssMedian(pid: number, samples: number, everyMs: number): Promise
 }
 
 /**
+ * Diagnostic knobs for the core process (not set by a normal run): BENCH_CORE_MEMLOG=<file> logs its
+ * memoryUsage() and heap spaces every 5 s (bench/core-memlog.mjs); BENCH_CORE_NODE_FLAGS adds Node/V8 flags.
+ */
+function coreNodeArgs(): string[] {
+  const flags = (process.env.BENCH_CORE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  return [...(process.env.BENCH_CORE_MEMLOG ? ['--import', './bench/core-memlog.mjs'] : []), ...flags];
+}
+
+/**
  * The memory scene: the core as `npm run serve` runs it with every alert and the fleet, the inbox shown once
  * (every alert delivered), then the Servers pane open, three polls settled. Shared with bench/profile-renderer.ts.
  */
@@ -32,7 +41,7 @@ export async function startMemoryScene(browser: Browser, amUrl: string, promUrl:
   const core = await spawnCore({
     environments: [{ name: 'all', alertmanager: [{ name: 'alertmanager', url: amUrl, timeoutMs: 120_000 }], prometheus: [{ name: 'prometheus', url: promUrl, timeoutMs: 60_000 }] }],
     polling: { alertmanagerMs: pollMs, prometheusMs: pollMs, sparklineMs: 60_000, timeoutMs: 120_000 },
-  }, { extraNodeArgs: process.env.BENCH_CORE_MEMLOG ? ['--import', './bench/core-memlog.mjs'] : [] });
+  }, { extraNodeArgs: coreNodeArgs() });
   const { page } = await newPage(browser);
   try {
     await addProbe(page);
