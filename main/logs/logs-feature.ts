@@ -197,12 +197,9 @@ export class LogsFeature implements Feature {
     // core converts that page meanwhile. Opening the point in time is one short round trip.
     await pager.opened();
     const firstP = pager.next();
-    // The page table is built as soon as the page is in, while the aggregations may still be on their way.
-    const tableP = firstP.then((p) => toLogHitTable(p?.hits ?? [], tsField));
-    // Marked handled now: they can fail (no point in time) before allSettled below looks at them, and an
+    // Marked handled now: it can fail (no point in time) before allSettled below looks at it, and an
     // unhandled rejection in that gap would take the process down.
     firstP.catch(() => undefined);
-    tableP.catch(() => undefined);
     await new Promise<void>((r) => setImmediate(r));
     const [first, agg, terms] = await Promise.allSettled([firstP, src.client.search(aggBody), src.client.search(termsBody)]);
     if (first.status === 'rejected') {
@@ -214,7 +211,6 @@ export class LogsFeature implements Feature {
       backendError(agg.reason);
     }
     const page = first.value;
-    const hits = await tableP;
     const warnings: string[] = [];
     if (agg.value.noIndicesMatched) warnings.push(`no index matches "${src.config.index}"`);
     if (agg.value.shardFailures.length > 0) warnings.push(`partial results: ${agg.value.shards.failed} of ${agg.value.shards.total} shards failed: ${agg.value.shardFailures.slice(0, 3).join('; ')}`);
@@ -237,7 +233,7 @@ export class LogsFeature implements Feature {
     return {
       source: src.name,
       index: src.config.index,
-      hits,
+      hits: toLogHitTable(page?.hits ?? [], tsField),
       total: page?.total ?? { value: 0, relation: 'eq' },
       histogram: { intervalMs: interval.ms, buckets: histogram.map((b) => ({ key: b.key, count: b.count })) },
       topValues,
