@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { AlertView } from '../../../preload/contract';
 import { compareAlerts, mergeSorted } from '../../../main/alerts/alert-order';
 import { AlertMapView, applyAlertsUpdate } from './alerts-store';
-import { updateSorted } from '../../../main/alerts/alert-order';
+import { replaceInPlace, updateSorted } from '../../../main/alerts/alert-order';
 
 function alert(fp: string, severity: string, startsAt: string, summary = ''): AlertView {
   return { fingerprint: fp, labels: { alertname: 'A', severity }, annotations: { summary }, startsAt, updatedAt: '', endsAt: '', generatorURL: '', state: 'active', silencedBy: [], inhibitedBy: [], receivers: [], alertmanagers: ['am'] };
@@ -81,4 +81,31 @@ test('alerts resolving and firing for many polls: the Map keeps the right alerts
   assert.equal((state.byFingerprint as AlertMapView).backing, backing, 'the same Map object');
   assert.deepEqual(new Map([...state.byFingerprint]), expected);
   assert.deepEqual(state.sorted, [...expected.values()].sort(compareAlerts));
+});
+
+test('replaceInPlace: same-place replacements are written into the list itself; anything else leaves it untouched', () => {
+  const a = alert('a', 'critical', STARTS[0]!);
+  const b = alert('b', 'warning', STARTS[0]!);
+  const c = alert('c', 'info', STARTS[0]!);
+  const list = [a, b, c];
+  const b2 = alert('b', 'warning', STARTS[0]!, 'new summary');
+  assert.equal(replaceInPlace(list, [b], [b2]), true);
+  assert.deepEqual(list, [a, b2, c]);
+  assert.equal(list[1], b2);
+  // A move (new start), a new alert, an object not in the list: refused before anything is written.
+  const c2 = alert('c', 'info', STARTS[2]!);
+  const a2 = alert('a', 'critical', STARTS[0]!, 'x');
+  assert.equal(replaceInPlace(list, [a, c], [a2, c2]), false);
+  assert.equal(replaceInPlace(list, [a], [a2, alert('d', 'info', STARTS[1]!)]), false);
+  assert.equal(replaceInPlace(list, [b], [alert('b', 'warning', STARTS[0]!, 'y')]), false);
+  assert.deepEqual(list, [a, b2, c]);
+  // Through the store: the same array, a new version, and the change says so.
+  let state: Parameters<typeof applyAlertsUpdate>[0] = { seq: 0, environment: 'e', byFingerprint: new Map() };
+  state = { ...state, ...applyAlertsUpdate(state, { kind: 'snapshot', seq: 1, environment: 'e', alerts: [a, b, c] }) };
+  const sorted = state.sorted;
+  const next = applyAlertsUpdate(state, { kind: 'diff', seq: 2, environment: 'e', upserted: [b2], removed: [] });
+  assert.equal(next.sorted, sorted);
+  assert.notEqual(next.version, state.version);
+  assert.equal(next.change?.inPlace, true);
+  assert.deepEqual(next.sorted, [a, b2, c]);
 });
