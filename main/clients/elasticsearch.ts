@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ChunkSink, HttpClient, HttpRequest } from './http';
-import { JsonNestedArraySplitter, JsonSyntaxError } from './json-array-stream';
+import type { HttpClient, HttpRequest } from './http';
 import { isPlainObject, isStringArray, parseWith } from './parse';
 import { SourceError } from './source-error';
 
@@ -295,68 +294,6 @@ function fastSearch(raw: unknown): { envelope: RawSearch; hits: SearchHit[] } | 
 export function parseSearchResponse(raw: unknown): SearchResult {
   const quick = fastSearch(raw);
   const r = quick ? quick.envelope : parseWith(searchSchema, raw, 'Elasticsearch search answer');
-  return searchResult(r, quick ? quick.hits : r.hits.hits.map(toSearchHit));
-}
-
-/** Hands on the hits of a search answer as they arrive (each network chunk's, checked, in order). */
-export type OnHits = (hits: SearchHit[]) => void;
-
-/** A hit checked by the fast path, back in the answer's shape (for the schema when another hit was not the common shape). */
-function rawOf(h: SearchHit): Record<string, unknown> {
-  const raw: Record<string, unknown> = { _index: h.index, _id: h.id, _score: h.score, _source: h.source };
-  if (h.fields) raw.fields = h.fields;
-  if (h.highlight) raw.highlight = h.highlight;
-  if (h.sort) raw.sort = h.sort;
-  return raw;
-}
-
-/**
- * Reads a search answer as it streams in: `hits.hits` element by element (JsonNestedArraySplitter), each hit
- * checked by hand (fastHit) and handed to `onHits` at once, the envelope (shards, totals, aggregations) parsed
- * and checked by the schema at the end. The result is what parseSearchResponse gives for the whole text, errors
- * included: a hit that is not the common shape sends the answer through the schema, for the error naming it.
- */
-export function searchAnswerSink(onHits: OnHits | undefined): ChunkSink<SearchResult> {
-  const hits: SearchHit[] = [];
-  /** Hits from the first one fastHit refused, unchecked (only then kept). */
-  const slow: unknown[] = [];
-  const splitter = new JsonNestedArraySplitter(['hits', 'hits'], (items) => {
-    let batch: SearchHit[] | null = null;
-    for (let i = 0; i < items.length; i++) {
-      const h = slow.length === 0 ? fastHit(items[i]) : undefined;
-      if (h) (batch ??= []).push(h);
-      else slow.push(items[i]);
-    }
-    if (batch) {
-      for (let i = 0; i < batch.length; i++) hits.push(batch[i] as SearchHit);
-      onHits?.(batch);
-    }
-  });
-  return {
-    push: (chunk) => splitter.push(chunk),
-    end: () => {
-      const end = splitter.end();
-      if (!end.found) {
-        const r = parseSearchResponse(end.value);
-        onHits?.(r.hits);
-        return r;
-      }
-      const raw = end.value as Record<string, unknown> & { hits: Record<string, unknown> };
-      if (slow.length === 0) {
-        const envelope = searchSchema.safeParse(raw);
-        if (envelope.success) return searchResult(envelope.data, hits);
-        // The envelope is wrong: its error, as the whole-text path words it (every hit passed).
-        parseWith(searchSchema, raw, 'Elasticsearch search answer');
-      }
-      const checked = parseWith(searchSchema, { ...raw, hits: { ...raw.hits, hits: [...hits.map(rawOf), ...slow] } }, 'Elasticsearch search answer');
-      const rest = checked.hits.hits.slice(hits.length).map(toSearchHit);
-      onHits?.(rest);
-      return searchResult(checked, [...hits, ...rest]);
-    },
-  };
-}
-
-function searchResult(r: RawSearch, hits: SearchHit[]): SearchResult {
   const failures = (r._shards.failures ?? []).map((f) => {
     const where = f.index ? `[${f.index}][${f.shard ?? '?'}] ` : '';
     return `${where}${f.reason.type}: ${f.reason.reason ?? ''}`.trim();
@@ -369,7 +306,7 @@ function searchResult(r: RawSearch, hits: SearchHit[]): SearchResult {
     noIndicesMatched: r._shards.total === 0,
     total: r.hits.total ?? null,
     maxScore: r.hits.max_score ?? null,
-    hits,
+    hits: quick ? quick.hits : r.hits.hits.map(toSearchHit),
     aggregations: r.aggregations ?? {},
     ...(r.pit_id !== undefined ? { pitId: r.pit_id } : {}),
   };
@@ -392,12 +329,6 @@ export function parseTermsAgg(result: Pick<SearchResult, 'aggregations'>, name: 
   if (raw === undefined) return { buckets: [], otherCount: 0 };
   const t = parseWith(termsAggSchema, raw, `terms aggregation "${name}"`);
   return { buckets: t.buckets.map((b) => ({ key: b.key, count: b.doc_count })), otherCount: t.sum_other_doc_count };
-}
-
-/** A JsonSyntaxError while an answer streams in, worded as `call` words invalid JSON; other errors as they are. */
-function invalidJsonError(err: unknown, what: string, status: number): unknown {
-  if (!(err instanceof JsonSyntaxError)) return err;
-  return new SourceError('parse', `invalid JSON in ${what} (${err.message}): ${err.head.replace(/\s+/g, ' ')}`, status);
 }
 
 type Cause = { type?: unknown; reason?: unknown; caused_by?: unknown; root_cause?: unknown; failed_shards?: unknown };
@@ -555,38 +486,10 @@ export class ElasticsearchClient {
    * POST /{index}/_search, or POST /_search when the body carries a `pit` (a PIT search must not
    * name an index).
    */
-  async search(body: Record<string, unknown>, opts: RequestOptions & { index?: string; onHits?: OnHits } = {}): Promise<SearchResult> {
+  async search(body: Record<string, unknown>, opts: RequestOptions & { index?: string } = {}): Promise<SearchResult> {
     const path = body.pit !== undefined ? '/_search' : `/${indexPath(opts.index ?? this.index)}/_search`;
-    if (!opts.onHits) {
-      const { data } = await this.call({ method: 'POST', path, body, signal: opts.signal, timeoutMs: opts.timeoutMs }, 'search answer');
-      return parseSearchResponse(data);
-    }
-    // With onHits, the answer is read as it arrives: the hits are checked and handed on chunk by chunk, and the
-    // answer's text is never held whole. Not the default: on a local cluster, whose answer arrives at once, it cost
-    // ~8 ms more CPU per 10,000-hit page than one JSON.parse of the whole text (measured for figure 5a′); it pays
-    // where the answer trickles in (a remote cluster) or where memory matters more than CPU.
-    const res = await this.http.stream({ method: 'POST', path, body, signal: opts.signal, timeoutMs: opts.timeoutMs }, (status) => {
-      if (status >= 400) return null;
-      const sink = searchAnswerSink(opts.onHits);
-      return {
-        push: (chunk) => {
-          try {
-            sink.push(chunk);
-          } catch (err) {
-            throw invalidJsonError(err, 'search answer', status);
-          }
-        },
-        end: () => {
-          try {
-            return sink.end();
-          } catch (err) {
-            throw invalidJsonError(err, 'search answer', status);
-          }
-        },
-      };
-    });
-    if ('text' in res) throw esSourceError(res.status, res.text);
-    return res.value;
+    const { data } = await this.call({ method: 'POST', path, body, signal: opts.signal, timeoutMs: opts.timeoutMs }, 'search answer');
+    return parseSearchResponse(data);
   }
 
   async count(query: Record<string, unknown> | undefined, opts: RequestOptions & { index?: string } = {}): Promise<number> {

@@ -43,20 +43,7 @@ export interface HttpClient {
    * not an array is parsed whole and returned as `{ kind: 'other', value }` for the caller's schema to judge.
    */
   jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd>;
-  /**
-   * Sends and hands the answer's bytes to a sink as they arrive: `reader(status)` gives the sink (its `end()` is
-   * the value), or null to read the answer as text instead (e.g. an error status, judged by the caller). Network
-   * errors and timeouts throw as in `send`; an error thrown by the sink ends the exchange and is thrown as is
-   * when it is a SourceError.
-   */
-  stream<T>(req: HttpRequest, reader: (status: number) => ChunkSink<T> | null): Promise<{ status: number; value: T } | { status: number; text: string }>;
   close(): Promise<void>;
-}
-
-/** Takes an answer's bytes chunk by chunk (see HttpClient.stream). */
-export interface ChunkSink<T> {
-  push(chunk: Uint8Array): void;
-  end(): T;
 }
 
 function buildDispatcher(cfg: ConnectionConfig): Dispatcher {
@@ -164,15 +151,6 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     });
   }
 
-  function stream<T>(req: HttpRequest, reader: (status: number) => ChunkSink<T> | null): Promise<{ status: number; value: T } | { status: number; text: string }> {
-    return exchange(req, async (status, body) => {
-      const sink = reader(status);
-      if (!sink) return { status, text: await body.text() };
-      for await (const chunk of body) sink.push(chunk as Buffer);
-      return { status, value: sink.end() };
-    });
-  }
-
   async function json<T>(req: HttpRequest): Promise<T> {
     const res = await ok(req);
     try {
@@ -182,5 +160,5 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     }
   }
 
-  return { baseUrl: cfg.url, send, json, ok, jsonArray, stream, close: () => dispatcher.close() };
+  return { baseUrl: cfg.url, send, json, ok, jsonArray, close: () => dispatcher.close() };
 }

@@ -177,23 +177,6 @@ for (const setup of SETUPS) {
       assert.equal(empty.hits.length, 0);
     });
 
-    it('a search read as it streams in (onHits) gives what the whole-text read gives, errors included', async () => {
-      for (const over of [{ size: 2000 }, { size: 300, query: 'level:ERROR OR message:failed' }, { size: 0, histogramIntervalMs: 3_600_000, termsFields: ['service'] }]) {
-        const body = buildLogSearch(params(over));
-        const whole = await client.search(body);
-        const batches: SearchHit[][] = [];
-        const streamed = await client.search(body, { onHits: (hits) => batches.push(hits) });
-        // `took` is the server's own time for each request.
-        assert.deepEqual({ ...streamed, took: 0 }, { ...whole, took: 0 });
-        assert.deepEqual(batches.flat(), whole.hits, 'onHits got every hit once, in order, before the answer resolved');
-        if (over.size >= 2000) assert.ok(batches.length > 1, 'a 2,000-hit answer arrives in more than one chunk');
-      }
-      const bad = buildLogSearch(params({ query: 'service:(synapse' }));
-      let wholeError = '';
-      await rejectsWith(client.search(bad), (e) => (wholeError = e.message));
-      await rejectsWith(client.search(bad, { onHits: () => assert.fail('no hits for a refused search') }), (e) => assert.equal(e.message, wholeError));
-    });
-
     if (setup.deep) {
       it('deep-pages on a point in time past 10,000 hits to 100,000 without duplicates or gaps', async () => {
         const snapshotDocs = srv.docs.filter((d) => tsOf(d) >= from && tsOf(d) <= to);
