@@ -33,3 +33,29 @@ test('tuneHeapForLongRunningCore keeps the heap near its live set (set at run ti
   const tuned = peakHeap(true);
   assert.ok(tuned < untuned * 0.7, `peak heap ${(tuned / 1048576).toFixed(0)} MB tuned vs ${(untuned / 1048576).toFixed(0)} MB untuned`);
 });
+
+test('tuneHeapForLongRunningCore compacts on full collections: a fragmented old space shrinks to what is live', () => {
+  const fragmented = (tune: boolean): { size: number; used: number } => {
+    const script = `
+      ${tune ? `const { tuneHeapForLongRunningCore } = await import(${JSON.stringify(heapModule)}); tuneHeapForLongRunningCore();` : ''}
+      const { getHeapSpaceStatistics } = await import('node:v8');
+      const keep = [];
+      for (let r = 0; r < 5; r++) {
+        const a = []; for (let i = 0; i < 400000; i++) a.push({ i, s: 'x' + i });
+        globalThis.gc();
+        for (let i = 0; i < a.length; i += 8) keep.push(a[i]);
+      }
+      globalThis.gc(); globalThis.gc();
+      const o = getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+      console.log(JSON.stringify({ size: o.space_size, used: o.space_used_size, kept: keep.length }));
+    `;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { size: number; used: number; kept: number };
+    assert.equal(r.kept, 250_000);
+    return r;
+  };
+  const untuned = fragmented(false);
+  const tuned = fragmented(true);
+  assert.ok(untuned.size > untuned.used * 1.3, `untuned: ${untuned.size} committed for ${untuned.used} used (the workload fragments)`);
+  assert.ok(tuned.size < tuned.used * 1.15, `tuned: ${tuned.size} committed for ${tuned.used} used`);
+});
