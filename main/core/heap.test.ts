@@ -56,6 +56,11 @@ test('tuneHeapForLongRunningCore compacts on full collections: a fragmented old 
   };
   const untuned = fragmented(false);
   const tuned = fragmented(true);
-  assert.ok(untuned.size > untuned.used * 1.3, `untuned: ${untuned.size} committed for ${untuned.used} used (the workload fragments)`);
-  assert.ok(tuned.size < tuned.used * 1.15, `tuned: ${tuned.size} committed for ${tuned.used} used`);
+  // V8 compacts some pages on its own, so how fragmented the untuned heap ends up varies (1.26–1.5× seen);
+  // the tuned one must sit close to what is live and clearly below the untuned one.
+  const untunedRatio = untuned.size / untuned.used;
+  const tunedRatio = tuned.size / tuned.used;
+  const detail = `committed/used: tuned ${tunedRatio.toFixed(2)}, untuned ${untunedRatio.toFixed(2)}`;
+  assert.ok(tunedRatio < 1.15, detail);
+  assert.ok(tunedRatio < untunedRatio - 0.08, detail);
 });
