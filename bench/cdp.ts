@@ -28,7 +28,7 @@ export const HIDE_SCRIPT = `(() => {
   return true;
 })()`;
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   cat: string;
   ph: string;

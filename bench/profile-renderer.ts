@@ -18,7 +18,7 @@ import { startDemoStack } from '../test/support/demo-stack';
 import { launchChromium } from '../e2e/support/chromium';
 import { startAlertmanager } from '../test/support/real-servers';
 import { afterArmedMessage, armMessage, messageCount, settle } from './page-probe';
-import { taskTimeBetweenMarks } from './cdp';
+import { taskTimeBetweenMarks, type TraceEvent } from './cdp';
 import { alertmanagerClient, postAlerts, sleep, syntheticAlert, waitFor } from './util';
 import { startMemoryScene } from './memory';
 
@@ -82,26 +82,19 @@ async function profiled(s: CDPSession, what: string, fn: () => Promise<void>): P
   console.log(`\n== ${what}\n${top(profile)}\n-- heaviest paths\n${heavyPaths(profile)}`);
 }
 
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
+interface ProfileTraceEvent extends TraceEvent {
   args?: { data?: { functionName?: string; url?: string; lineNumber?: number; columnNumber?: number; cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } };
 }
 
 /** Self time by event name (and by JS function from the sampled profile) between the two bench marks. */
-function windowBreakdown(events: TraceEvent[]): string {
+function windowBreakdown(events: ProfileTraceEvent[]): string {
   const a = events.find((e) => e.name === 'bench-armed-arrived');
   const b = events.find((e) => e.name === 'bench-armed-settled');
   if (!a || !b) return 'marks missing';
   const main = events.filter((e) => e.ph === 'X' && e.dur !== undefined && e.pid === a.pid && e.tid === a.tid).sort((x, y) => x.ts - y.ts || y.dur! - x.dur!);
   const self = new Map<string, number>();
   const tasks: string[] = [];
-  const stack: { e: TraceEvent; child: number }[] = [];
+  const stack: { e: ProfileTraceEvent; child: number }[] = [];
   const close = (upTo: number) => {
     while (stack.length && stack[stack.length - 1]!.e.ts + stack[stack.length - 1]!.e.dur! <= upTo) {
       const top = stack.pop()!;
@@ -226,8 +219,8 @@ try {
       await s.send('HeapProfiler.collectGarbage');
       await settle(page, 100);
       await armMessage(page, 'alerts.update');
-      const events: TraceEvent[] = [];
-      const onData = (e: { value: object[] }) => events.push(...(e.value as TraceEvent[]));
+      const events: ProfileTraceEvent[] = [];
+      const onData = (e: { value: object[] }) => events.push(...(e.value as ProfileTraceEvent[]));
       s.on('Tracing.dataCollected', onData);
       await s.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink', 'disabled-by-default-v8.cpu_profiler'] }, transferMode: 'ReportEvents' });
       const arrived = afterArmedMessage(page, 100, 120_000);

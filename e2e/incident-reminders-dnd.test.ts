@@ -14,6 +14,7 @@ import { IncidentStore } from '../main/incidents/store';
 import { openIncidentService } from '../main/incidents/incident-service';
 import { launchChromium, newPage, screenshotBothThemes } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
+import { RECORD_WEB_NOTIFICATIONS } from './support/recorded-notifications';
 
 const H = 3_600_000;
 let dataDir: string;
@@ -70,21 +71,7 @@ test('overdue reminders stay listed during Do-not-disturb, with a note that noti
 test('clicking a reminder notification (browser mode) opens its incident in the Incidents pane', async () => {
   const { page: p } = await newPage(browser, { permissions: ['notifications'], origin: new URL(running.host.url).origin });
   // Plain source text: a function would be serialised after tsx compiled it, with helpers the page lacks.
-  await p.addInitScript(`
-    (() => {
-      const Real = window.Notification;
-      window.__notes = [];
-      function Recording(title, options) {
-        this.title = title;
-        this.onclick = null;
-        this.close = () => undefined;
-        window.__notes.push(this);
-      }
-      Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
-      Recording.requestPermission = () => Real.requestPermission();
-      window.Notification = Recording;
-    })();
-  `);
+  await p.addInitScript(RECORD_WEB_NOTIFICATIONS);
   try {
     const list = await running.core.invoke('incidents.list', {});
     assert.ok(list.ok);

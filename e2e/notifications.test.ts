@@ -13,6 +13,7 @@ import { createHttpClient } from '../main/clients/http';
 import { launchChromium, newPage } from './support/chromium';
 import { startConsole, type RunningConsole } from './support/console-host';
 import { waitFor as waitForShared } from '../test/support/wait';
+import { RECORD_WEB_NOTIFICATIONS } from './support/recorded-notifications';
 
 let am: RunningServer;
 let client: AlertmanagerClient;
@@ -32,22 +33,7 @@ before(async () => {
   const origin = new URL(consoleHost.host.url).origin;
   ({ page } = await newPage(browser, { permissions: ['notifications'], origin }));
   // Plain source text: a function would be serialised after tsx compiled it, with helpers (__name) the page lacks.
-  await page.addInitScript(`
-    (() => {
-      const Real = window.Notification;
-      window.__notes = [];
-      function Recording(title, options) {
-        this.title = title;
-        this.body = (options && options.body) || '';
-        this.onclick = null;
-        this.close = () => undefined;
-        window.__notes.push(this);
-      }
-      Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
-      Recording.requestPermission = () => Real.requestPermission();
-      window.Notification = Recording;
-    })();
-  `);
+  await page.addInitScript(RECORD_WEB_NOTIFICATIONS);
   await page.goto(consoleHost.host.url);
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
 });

@@ -7,12 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EventEmitter } from 'node:events';
-import { build } from 'esbuild';
+import { importWithElectronStub } from '../support/electron-stub';
 import type { NotifyNotification } from '../../preload/contract';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface ShownNote extends EventEmitter {
   options: Record<string, unknown>;
@@ -42,25 +39,7 @@ let notifications: typeof import('../../main/electron/notifications');
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ops-console-notify-'));
-  const out = join(tmp, 'notifications.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'main/electron/notifications.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'electron-stub',
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: 'electron', namespace: 'stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: STUB_SOURCE, loader: 'js' }));
-        },
-      },
-    ],
-  });
-  notifications = (await import(pathToFileURL(out).href)) as typeof notifications;
+  notifications = await importWithElectronStub<typeof notifications>('main/electron/notifications.ts', STUB_SOURCE, tmp);
 });
 
 after(() => {

@@ -13,8 +13,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importWithElectronStub } from '../support/electron-stub';
 import { startAlertmanager, startPrometheus, stopAll, type RunningServer } from '../support/real-servers';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { parseConfig } from '../../main/config/load';
@@ -153,28 +152,11 @@ interface PowerStub {
 }
 
 async function loadPowerModule(dir: string): Promise<typeof import('../../main/electron/power')> {
-  const out = join(dir, 'power.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../main/electron/power.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'electron-stub',
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: 'electron', namespace: 'stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-            contents: 'const s = globalThis.__powerStub; export const powerMonitor = s.powerMonitor; export const net = { isOnline: () => s.online };',
-            loader: 'js',
-          }));
-        },
-      },
-    ],
-  });
-  return (await import(pathToFileURL(out).href)) as typeof import('../../main/electron/power');
+  return importWithElectronStub(
+    'main/electron/power.ts',
+    'const s = globalThis.__powerStub; export const powerMonitor = s.powerMonitor; export const net = { isOnline: () => s.online };',
+    dir,
+  );
 }
 
 test('Electron power hooks (main/electron/power.ts): suspend hides, resume shows and refreshes with no storm, network back and unlock refresh', async () => {

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { importWithElectronStub } from '../support/electron-stub';
 import WebSocket from 'ws';
 import { ConsoleCore } from '../../main/core/console-core';
 import { requests } from '../../preload/contract';
@@ -69,32 +69,10 @@ let tmp: string;
 let security: typeof import('../../main/electron/security');
 let ipc: typeof import('../../main/electron/ipc');
 
-async function bundleWithStub(entry: string, out: string): Promise<void> {
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'electron-stub',
-        setup(b) {
-          b.onResolve({ filter: /^electron$/ }, () => ({ path: 'electron', namespace: 'stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: STUB_SOURCE, loader: 'js' }));
-        },
-      },
-    ],
-  });
-}
-
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'ops-console-security-'));
-  await bundleWithStub('main/electron/security.ts', join(tmp, 'security.mjs'));
-  await bundleWithStub('main/electron/ipc.ts', join(tmp, 'ipc.mjs'));
-  security = (await import(pathToFileURL(join(tmp, 'security.mjs')).href)) as typeof security;
-  ipc = (await import(pathToFileURL(join(tmp, 'ipc.mjs')).href)) as typeof ipc;
+  security = await importWithElectronStub<typeof security>('main/electron/security.ts', STUB_SOURCE, tmp);
+  ipc = await importWithElectronStub<typeof ipc>('main/electron/ipc.ts', STUB_SOURCE, tmp);
 });
 
 after(async () => {
