@@ -261,6 +261,11 @@ export function alertAsText(a: AlertView, now: number, silenceNote?: string): st
   return lines.join('\n');
 }
 
+/** `b` is a new version of `a` at the same place in the order: same fingerprint, severity and start. */
+export function samePlace(a: AlertView, b: AlertView): boolean {
+  return a.fingerprint === b.fingerprint && compareAlerts(a, b) === 0;
+}
+
 /**
  * `sorted` (compareAlerts order) after a change, as a new array: `gone` are objects of `sorted` that leave,
  * `added` the objects that come. Most changes of a warm poll are an alert replaced by a new version with the
@@ -277,7 +282,7 @@ export function updateSorted(sorted: readonly AlertView[], gone: readonly AlertV
   const restAdded: AlertView[] = [];
   for (const a of added) {
     const g = goneByFp.get(a.fingerprint);
-    if (g && compareAlerts(g, a) === 0) {
+    if (g && samePlace(g, a)) {
       pairs.push([g, a]);
       goneByFp.delete(a.fingerprint);
     } else restAdded.push(a);
@@ -308,7 +313,7 @@ export function replaceInPlace(sorted: AlertView[], gone: readonly AlertView[], 
     const a = added[k]!;
     const g = gone[k]!;
     // The store lists a replaced alert's old object at the same index of `gone` as the new one in `added`.
-    if (g.fingerprint !== a.fingerprint || compareAlerts(g, a) !== 0) return false;
+    if (!samePlace(g, a)) return false;
     const i = lowerBound(sorted, g);
     if (sorted[i] !== g) return false;
     at[k] = i;

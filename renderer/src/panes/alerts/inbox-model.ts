@@ -1,7 +1,7 @@
 import type { AlertView, SilenceMatcher } from '../../../../preload/contract';
 import { safeExternalUrl } from '../../../../main/core/safe-url';
 import { compileFilter, parseFilter, type ParsedFilter } from '../../../../main/alerts/alert-filter';
-import { compareAlerts, compareGroups, InboxRowList, lowerBound, severityRank, SortedGrouper, uiState, updateSorted, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
+import { compareAlerts, compareGroups, InboxRowList, lowerBound, samePlace, severityRank, SortedGrouper, uiState, updateSorted, type AlertGroup, type AlertUiState } from '../../../../main/alerts/alert-order';
 
 export interface InboxView {
   rows: InboxRowList;
@@ -100,7 +100,7 @@ export function updateInbox(
   inPlace = false,
 ): InboxView {
   if (inPlace) {
-    const next = replaceInInbox(prev, gone, added, filter, states, groupBy, collapsed);
+    const next = replaceInInbox(prev, gone, added, new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount), groupBy, collapsed);
     if (next) return next;
   }
   const tally = new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount);
@@ -164,31 +164,23 @@ function replaceInInbox(
   prev: InboxView,
   gone: readonly AlertView[],
   added: readonly AlertView[],
-  filter: ParsedFilter,
-  states: ReadonlySet<AlertUiState>,
+  tally: InboxTally,
   groupBy: string | null,
   collapsed: ReadonlySet<string>,
 ): InboxView | null {
   if (gone.length !== added.length) return null;
-  const match = filter.matchers.length === 0 && filter.text.length === 0 ? null : compileFilter(filter);
-  const stateCounts = { ...prev.stateCounts };
   const writes: { at: AlertView; by: AlertView; from: AlertUiState; to: AlertUiState }[] = [];
   for (let k = 0; k < gone.length; k++) {
     const g = gone[k]!;
     const a = added[k]!;
-    if (g.fingerprint !== a.fingerprint || compareAlerts(g, a) !== 0) return null;
-    const mg = match === null || match(g);
-    const ma = match === null || match(a);
-    const sg = uiState(g);
-    const sa = uiState(a);
-    const before = mg && states.has(sg);
-    const after = ma && states.has(sa);
-    if (before !== after) return null;
-    if (mg) stateCounts[sg] -= 1;
-    if (ma) stateCounts[sa] += 1;
-    if (before) writes.push({ at: g, by: a, from: sg, to: sa });
+    if (!samePlace(g, a)) return null;
+    // Taken out and counted again: same start, so "new" comes out as it was; so does `shown` (same membership).
+    const from = tally.count(g, -1);
+    const to = tally.count(a, 1);
+    if ((from === null) !== (to === null)) return null;
+    if (from !== null && to !== null) writes.push({ at: g, by: a, from, to });
   }
-  // Same membership: `shown` does not change. Find every place first, so that a surprise leaves prev as it was.
+  // Every place is found first, so that a surprise leaves prev as it was.
   const byValue = new Map<string, number>();
   prev.groups.forEach((g, i) => byValue.set(g.value, i));
   const places: number[] = [];
@@ -214,7 +206,7 @@ function replaceInInbox(
     groups[gi] = { ...g, counts };
   }
   const rows = groups === prev.groups ? prev.rows : new InboxRowList(groups, collapsed);
-  return { rows, groups, stateCounts, shown: prev.shown, total: prev.total, newCount: prev.newCount };
+  return { rows, groups, stateCounts: tally.stateCounts, shown: tally.shown, total: prev.total, newCount: tally.newCount };
 }
 
 export { parseFilter };
