@@ -119,6 +119,16 @@ export function matrixResult(raw: unknown): readonly { metric: Record<string, st
 const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** The index of the quote that closes the JSON string opened at `open` (text.length if it never closes). */
+function closingQuote(text: string, open: number): number {
+  let i = open + 1;
+  for (; i < text.length; i++) {
+    const d = text.charCodeAt(i);
+    if (d === BACKSLASH) i++;
+    else if (d === QUOTE) break;
+  }
+  return i;
+}
 
 /**
  * Where the series of a matrix answer lie in its text, without parsing it whole: the `[`…`]` of `data.result`
@@ -141,11 +151,7 @@ export function locateMatrixSeries(text: string): { open: number; close: number;
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
+      i = closingQuote(text, i);
       lastString = text.slice(start + 1, i);
     } else if (c === COLON) key = lastString;
     else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
@@ -176,13 +182,8 @@ export function locateMatrixSeries(text: string): { open: number; close: number;
       nest = 1;
       continue;
     }
-    if (c === QUOTE) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) nest++;
+    if (c === QUOTE) i = closingQuote(text, i);
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) nest++;
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       nest--;
       if (nest === 0) elements.push(i + 1);
@@ -236,6 +237,12 @@ export function parseMatrix(raw: unknown): MatrixSeries[] {
   }));
 }
 
+/** A range query, sent as a form POST so long PromQL does not hit URL limits. */
+function rangeRequest(promql: string, startSec: number, endSec: number, stepSec: number, signal: AbortSignal | undefined) {
+  const form = new URLSearchParams({ query: promql, start: String(startSec), end: String(endSec), step: String(stepSec) });
+  return { method: 'POST', path: '/api/v1/query_range', rawBody: form.toString(), contentType: 'application/x-www-form-urlencoded', signal } as const;
+}
+
 /** Prometheus (and Thanos Query, Mimir, VictoriaMetrics: same HTTP API) over one connection. */
 export class PrometheusClient {
   constructor(private readonly http: HttpClient) {}
@@ -249,9 +256,7 @@ export class PrometheusClient {
   }
 
   async queryRange(promql: string, startSec: number, endSec: number, stepSec: number, opts: { signal?: AbortSignal } = {}): Promise<MatrixSeries[]> {
-    const form = new URLSearchParams({ query: promql, start: String(startSec), end: String(endSec), step: String(stepSec) });
-    const raw = await this.http.json({ method: 'POST', path: '/api/v1/query_range', rawBody: form.toString(), contentType: 'application/x-www-form-urlencoded', signal: opts.signal });
-    return parseMatrix(raw);
+    return parseMatrix(await this.http.json(rangeRequest(promql, startSec, endSec, stepSec, opts.signal)));
   }
 
   /**
@@ -267,8 +272,7 @@ export class PrometheusClient {
     onSeries: (metric: Record<string, string>, values: readonly SamplePair[]) => void,
     opts: { signal?: AbortSignal } = {},
   ): Promise<void> {
-    const form = new URLSearchParams({ query: promql, start: String(startSec), end: String(endSec), step: String(stepSec) });
-    const req = { method: 'POST', path: '/api/v1/query_range', rawBody: form.toString(), contentType: 'application/x-www-form-urlencoded', signal: opts.signal } as const;
+    const req = rangeRequest(promql, startSec, endSec, stepSec, opts.signal);
     const outcome = eachMatrixSeries((await this.http.ok(req)).text, onSeries);
     if (outcome === 'done') return;
     // Not the usual shape, or a malformed series: asked again and read whole, so that the error is the one
