@@ -79,7 +79,8 @@ export function escalationLabel(level: number, matrix: readonly EscalationLevelD
   return who ? `Level ${level}: ${who}` : `Level ${level}`;
 }
 
-const LABEL: Record<ReminderKind, string> = {
+/** What a response target is called, e.g. "Status update". */
+export const REMINDER_LABEL: Readonly<Record<ReminderKind, string>> = {
   respond: 'First response',
   notify: 'Stakeholder notification',
   'status-page': 'Status page update',
@@ -95,8 +96,8 @@ export function pendingTargets(detail: IncidentDetail, now: number, targets: Tar
   const add = (kind: ReminderKind, dueAt: number): void => {
     const overdue = dueAt <= now;
     const message = overdue
-      ? `${LABEL[kind]} overdue by ${formatDuration(now - dueAt)}`
-      : `${LABEL[kind]} due in ${formatDuration(dueAt - now)}`;
+      ? `${REMINDER_LABEL[kind]} overdue by ${formatDuration(now - dueAt)}`
+      : `${REMINDER_LABEL[kind]} due in ${formatDuration(dueAt - now)}`;
     out.push({ incidentId: inc.id, incidentTitle: inc.title, kind, dueAt, overdue, message });
   };
   if (inc.status !== 'resolved') {

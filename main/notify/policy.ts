@@ -92,6 +92,8 @@
 import type { AlertView } from '../../preload/contract/alerts';
 import type { HealthState, SourceHealth, SourceKind } from '../../preload/contract/core';
 import type { Clock } from './clock';
+import type { IncidentReminder } from '../../preload/contract/incidents';
+import { REMINDER_LABEL } from '../incidents/policy';
 import { formatDuration } from '../incidents/time-format';
 import { DndWindow, type SuppressedAlert, type SuppressedReminder } from './dnd';
 
@@ -99,15 +101,7 @@ export type NotificationSeverity = 'critical' | 'warning' | 'info';
 export type NotificationKind = 'alert' | 'summary' | 'source-down' | 'source-up' | 'dnd-summary' | 'reminder';
 
 /** One response target of an incident, as 'incidents.reminders' carries it. */
-export interface ReminderInput {
-  incidentId: string;
-  incidentTitle: string;
-  kind: string;
-  dueAt: number;
-  overdue: boolean;
-  /** "Status update overdue by 4 min" */
-  message: string;
-}
+export type ReminderInput = IncidentReminder;
 
 export interface Notification {
   id: string;
@@ -452,8 +446,6 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
   /** Keys of the reminders overdue at the last observation, with what they said then. */
   let overdueReminders = new Map<string, ReminderInput>();
   const reminderKey = (r: ReminderInput): string => `${r.incidentId}/${r.kind}/${r.dueAt}`;
-  /** "Status update" out of "Status update overdue by 4 min". */
-  const reminderWhat = (r: ReminderInput): string => r.message.replace(/ (overdue by|due in) .*$/, '');
 
   const reminderSummary = (held: SuppressedReminder[]): Notification => {
     const now = clock.now();
@@ -482,7 +474,7 @@ export function createNotificationPolicy(config: NotificationPolicyConfig, clock
       current.set(key, r);
       if (overdueReminders.has(key)) continue; // already notified (or held) while it stays overdue
       if (dndOn) {
-        dnd.suppressReminder({ key, incidentId: r.incidentId, incidentTitle: r.incidentTitle, what: reminderWhat(r), dueAt: r.dueAt });
+        dnd.suppressReminder({ key, incidentId: r.incidentId, incidentTitle: r.incidentTitle, what: REMINDER_LABEL[r.kind], dueAt: r.dueAt });
         continue;
       }
       out.push(make({ kind: 'reminder', title: `${r.incidentId}: ${r.message}`, body: r.incidentTitle, severity: 'warning', fingerprints: [], incidentId: r.incidentId }));
