@@ -177,17 +177,6 @@ export const MAX_EXTENSION_MS = 365 * 86_400_000;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function formatStep(ms: number): string {
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1_000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
-  }
-  return parts.join('') || '0s';
-}
-
 /**
  * A duration as Alertmanager's UI and amtool take it: number-unit pairs, units w, d, h, m, s, e.g.
  * "90m", "2h30m", "1d", "1w 2d" (spaces and case ignored). Errors name what is wrong with the text.
@@ -211,7 +200,7 @@ export function parseSilenceDuration(text: string): Parsed<number> {
   if (pos !== compact.length) return { ok: false, error: `"${raw}" is not a duration: write number-unit pairs like 90m, 2h30m or 1d.` };
   ms = Math.round(ms);
   if (ms < 60_000) return { ok: false, error: `"${raw}" is shorter than a minute; extend by at least 1m.` };
-  if (ms > MAX_EXTENSION_MS) return { ok: false, error: `"${raw}" is longer than a year (${formatStep(MAX_EXTENSION_MS)}); extend by less.` };
+  if (ms > MAX_EXTENSION_MS) return { ok: false, error: `"${raw}" is longer than a year (${MAX_EXTENSION_MS / UNIT_MS.d!}d); extend by less.` };
   return { ok: true, value: ms };
 }
 
