@@ -13,7 +13,8 @@ import { wireIpc } from './ipc';
 import { createSecretStore } from './secrets';
 import { createMainWindow } from './window';
 import { createTray } from './tray';
-import { createNativeNotifier, openNotificationTarget } from './notifications';
+import { createNativeNotifier } from './notifications';
+import { openNotificationTarget } from '../../preload/contract';
 import { wirePower } from './power';
 
 const distDir = __dirname; // dist/electron

@@ -9,19 +9,6 @@ export interface NativeNotifierDeps {
   onClick(n: NotifyNotification): void;
 }
 
-export interface ClickTargets {
-  openIncident(incidentId: string): void;
-  focusAlert(fingerprint: string): void;
-  showWindow(): void;
-}
-
-/** Where a click on a notification leads: a reminder to its incident, an alert notification to its first alert. */
-export function openNotificationTarget(n: NotifyNotification, to: ClickTargets): void {
-  if (n.incidentId) to.openIncident(n.incidentId);
-  else if (n.fingerprints[0]) to.focusAlert(n.fingerprints[0]);
-  else to.showWindow();
-}
-
 export function createNativeNotifier(deps: NativeNotifierDeps): (n: NotifyNotification) => void {
   // Shown notifications are kept referenced until closed, or their click handler could be collected.
   const live = new Set<Notification>();

@@ -24,6 +24,20 @@ export interface NotifyNotification {
   at: number;
 }
 
+/** What a click on a notification can open (the Electron host and the browser mode each provide these). */
+export interface NotificationClickTargets {
+  openIncident(incidentId: string): void;
+  focusAlert(fingerprint: string): void;
+  showWindow(): void;
+}
+
+/** Where a click on a notification leads: a reminder to its incident, an alert notification to its first alert. */
+export function openNotificationTarget(n: NotifyNotification, to: NotificationClickTargets): void {
+  if (n.incidentId) to.openIncident(n.incidentId);
+  else if (n.fingerprints[0]) to.focusAlert(n.fingerprints[0]);
+  else to.showWindow();
+}
+
 /** What the tray, the badge and the page title show. */
 export interface NotifyStatus {
   criticalCount: number;

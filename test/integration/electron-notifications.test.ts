@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { importWithElectronStub } from '../support/electron-stub';
-import type { NotifyNotification } from '../../preload/contract';
+import { openNotificationTarget, type NotifyNotification } from '../../preload/contract';
 
 interface ShownNote extends EventEmitter {
   options: Record<string, unknown>;
@@ -60,7 +60,7 @@ const base: NotifyNotification = {
 
 function routeOf(n: NotifyNotification): string[] {
   const calls: string[] = [];
-  notifications.openNotificationTarget(n, {
+  openNotificationTarget(n, {
     openIncident: (id) => calls.push(`incident:${id}`),
     focusAlert: (fp) => calls.push(`alert:${fp}`),
     showWindow: () => calls.push('window'),

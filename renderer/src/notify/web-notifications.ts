@@ -2,8 +2,7 @@
  * Browser mode: the core's notifications shown with the Web Notifications API, once the user allowed
  * them. (In Electron the host shows native notifications; the renderer shows none.)
  */
-import type { NotifyNotification } from '../../../preload/contract';
-import { openIncident } from '../store/incidents-store';
+import { openNotificationTarget, type NotificationClickTargets, type NotifyNotification } from '../../../preload/contract';
 
 export type WebPermission = 'default' | 'granted' | 'denied' | 'unsupported';
 
@@ -22,8 +21,8 @@ export async function requestWebPermission(): Promise<WebPermission> {
   }
 }
 
-/** Shows one notification; clicking it focuses the page and opens its incident (reminders) or calls onClick with the alerts it is about. */
-export function showWebNotification(n: NotifyNotification, onClick: (fingerprints: string[]) => void): boolean {
+/** Shows one notification; clicking it focuses the page and opens what it is about (openNotificationTarget). */
+export function showWebNotification(n: NotifyNotification, targets: NotificationClickTargets): boolean {
   if (webPermission() !== 'granted') return false;
   try {
     const note = new window.Notification(n.title, {
@@ -34,8 +33,7 @@ export function showWebNotification(n: NotifyNotification, onClick: (fingerprint
     });
     note.onclick = () => {
       window.focus();
-      if (n.incidentId) openIncident(n.incidentId);
-      else onClick(n.fingerprints);
+      openNotificationTarget(n, targets);
       note.close();
     };
     return true;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { NotifyNotification, NotifyStatus } from '../../../preload/contract';
+import type { NotificationClickTargets, NotifyNotification, NotifyStatus } from '../../../preload/contract';
 import { onTopic } from './event-router';
 import { useCoreStore } from './core-store';
 import { useUiStore } from './ui-store';
@@ -27,9 +27,11 @@ export const useNotifyStore = create<NotifyState>((set) => ({
   },
 }));
 
-const openAlerts = (fingerprints: string[]) => {
-  const first = fingerprints[0];
-  if (first) useUiStore.getState().focusAlert(first);
+// What a Web Notification's click opens (the page itself was already focused by the click).
+const clickTargets: NotificationClickTargets = {
+  openIncident,
+  focusAlert: (fingerprint) => useUiStore.getState().focusAlert(fingerprint),
+  showWindow: () => undefined,
 };
 
 onTopic('notify.status', (status) => {
@@ -40,7 +42,7 @@ onTopic('notify.status', (status) => {
 onTopic('notify.notification', (n) => {
   useNotifyStore.setState((s) => ({ recent: [n, ...s.recent].slice(0, 20) }));
   // Electron shows native notifications itself; only the browser host needs the Web Notifications API.
-  if (useCoreStore.getState().host === 'browser') showWebNotification(n, openAlerts);
+  if (useCoreStore.getState().host === 'browser') showWebNotification(n, clickTargets);
 });
 
 onTopic('notify.focusAlert', ({ fingerprint }) => useUiStore.getState().focusAlert(fingerprint));
