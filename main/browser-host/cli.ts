@@ -15,6 +15,7 @@ import { createConsole } from '../core/create-console';
 import { tuneHeapForLongRunningCore } from '../core/heap';
 import { startBrowserHost } from './server';
 import { envSecretResolver } from './env-secrets';
+import { warmHttpStack } from '../clients/http-warmup';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -67,6 +68,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     host: { kind: 'browser', dataDir, openExternal: async () => false, resolveSecret: envSecretResolver },
   });
   await core.start();
+  void warmHttpStack();
   const host = await startBrowserHost({
     core,
     rendererDir: resolve(values['renderer-dir'] ?? join(projectRoot(), 'dist', 'renderer')),

@@ -16,6 +16,7 @@ import { createTray } from './tray';
 import { createNativeNotifier } from './notifications';
 import { openNotificationTarget } from '../../preload/contract';
 import { wirePower } from './power';
+import { warmHttpStack } from '../clients/http-warmup';
 
 const distDir = __dirname; // dist/electron
 const indexPath = join(distDir, '..', 'renderer', 'index.html');
@@ -84,6 +85,7 @@ async function start(): Promise<void> {
   let win: BrowserWindow | null = null;
   wireIpc(core, () => win, indexUrl);
   await core.start();
+  void warmHttpStack();
   win = createMainWindow({ preloadPath: join(distDir, 'preload.cjs'), indexPath, indexUrl, iconPath: join(assetsDir, 'icons', '512x512.png') });
   let quitting = false;
   const showWindow = () => {
