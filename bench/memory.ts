@@ -25,12 +25,11 @@ async function rssMedian(pid: number, samples: number, everyMs: number): Promise
 }
 
 /**
- * Diagnostic knobs for the core process (not set by a normal run): BENCH_CORE_MEMLOG=<file> logs its
- * memoryUsage() and heap spaces every 5 s (bench/core-memlog.mjs); BENCH_CORE_NODE_FLAGS adds Node/V8 flags.
+ * Diagnostic knob for the core process (not set by a normal run): BENCH_CORE_MEMLOG=<file> logs its
+ * memoryUsage() and heap spaces every 5 s (bench/core-memlog.mjs). (BENCH_CORE_NODE_FLAGS: see spawnCore.)
  */
 function coreNodeArgs(): string[] {
-  const flags = (process.env.BENCH_CORE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  return [...(process.env.BENCH_CORE_MEMLOG ? ['--import', './bench/core-memlog.mjs'] : []), ...flags];
+  return process.env.BENCH_CORE_MEMLOG ? ['--import', './bench/core-memlog.mjs'] : [];
 }
 
 /**

@@ -56,9 +56,8 @@ const profDir = mkdtempSync(join(tmpdir(), 'logs-prof-'));
 const core = await spawnCore(
   { environments: [{ name: 'logs', elasticsearch: [{ name: 'es', url: proxy.url, index: 'logs-*', flavor: 'elasticsearch', timeoutMs: 120_000 }] }] },
   {
-    // PROFILE_CORE_NODE_ARGS: extra Node flags for the core (e.g. --trace-gc, --max-semi-space-size=32), to try GC settings.
+    // BENCH_CORE_NODE_FLAGS (read by spawnCore) adds Node flags, e.g. --trace-gc or --max-semi-space-size=32.
     extraNodeArgs: [
-      ...(process.env.PROFILE_CORE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ...(mode === 'renderer' || mode === 'cpu' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200']),
     ],
   },

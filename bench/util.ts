@@ -98,13 +98,16 @@ export interface CoreProcess {
  * The browser-mode host as `npm run serve` runs it (node dist/browser-host/cli.mjs, the esbuild bundle made by
  * scripts/build.mjs, which the bench runs first), in its own
  * process so that its RSS and CPU are the core's alone.
+ * Diagnostics, for every core the bench or a profiling tool spawns (not set by a normal run):
+ * BENCH_CORE_NODE_FLAGS adds Node/V8 flags (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
 export async function spawnCore(config: ConsoleConfigInput, opts: { extraNodeArgs?: string[] } = {}): Promise<CoreProcess> {
+  const flags = (process.env.BENCH_CORE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const dir = mkdtempSync(join(tmpdir(), 'ops-console-bench-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...(opts.extraNodeArgs ?? []), 'dist/browser-host/cli.mjs', '--config', configFile, '--data-dir', join(dir, 'data')], {
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...(opts.extraNodeArgs ?? []), 'dist/browser-host/cli.mjs', '--config', configFile, '--data-dir', join(dir, 'data')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
