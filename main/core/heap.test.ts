@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HeapPolicy } from './heap';
 
 const heapModule = fileURLToPath(new URL('./heap.ts', import.meta.url));
 const workload = (tune: boolean) => `
@@ -63,4 +64,39 @@ test('tuneHeapForLongRunningCore compacts on full collections: a fragmented old 
   const detail = `committed/used: tuned ${tunedRatio.toFixed(2)}, untuned ${untunedRatio.toFixed(2)}`;
   assert.ok(tunedRatio < 1.15, detail);
   assert.ok(tunedRatio < untunedRatio - 0.08, detail);
+});
+
+test('HeapPolicy: loose flags while bursts are recent, tight again after the quiet time, nothing when untuned', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const set: string[] = [];
+  const policy = new HeapPolicy((f) => set.push(f));
+  policy.relaxForBurst(1000);
+  assert.deepEqual(set, [], 'an untuned heap is left alone');
+  policy.tune();
+  assert.deepEqual(set, ['--heap-growing-percent=10', '--compact-on-every-full-gc']);
+  set.length = 0;
+  policy.relaxForBurst(1000);
+  assert.deepEqual(set, ['--heap-growing-percent=0', '--no-compact-on-every-full-gc']);
+  set.length = 0;
+  t.mock.timers.tick(900);
+  policy.relaxForBurst(1000); // a second search: the quiet time starts again, no flags set twice
+  t.mock.timers.tick(900);
+  assert.deepEqual(set, []);
+  policy.tune(); // tuning again during a burst keeps it loose
+  assert.deepEqual(set, []);
+  t.mock.timers.tick(100);
+  assert.deepEqual(set, ['--heap-growing-percent=10', '--compact-on-every-full-gc']);
+});
+
+test('relaxHeapForBurst does nothing where the heap was not tuned, and its timer does not hold the process', () => {
+  const script = `
+    const { relaxHeapForBurst } = await import(${JSON.stringify(heapModule)});
+    relaxHeapForBurst(60000);
+    const { getHeapStatistics } = await import('node:v8');
+    console.log(JSON.stringify({ ok: getHeapStatistics().total_heap_size > 0 }));
+  `;
+  const t0 = Date.now();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { ok: true });
+  assert.ok(Date.now() - t0 < 30_000);
 });

@@ -15,6 +15,7 @@ import type {
   LogTopValues,
 } from '../../preload/contract';
 import { MAX_DEEP_HITS } from '../../preload/contract';
+import { relaxHeapForBurst } from '../core/heap';
 import { ElasticsearchClient, type SearchHit } from '../clients/elasticsearch';
 import { SourceError } from '../clients/source-error';
 import type { ConsoleCore, Feature } from '../core/console-core';
@@ -87,15 +88,25 @@ export class LogsFeature implements Feature {
     this.store = new SavedSearchStore(core.host.dataDir, core.now);
     core.provideSnapshot('logs.sources', () => this.sourceInfo());
     core.handle('logs.sources', () => this.sourceInfo());
-    core.handle('logs.search', (a) => this.search(a));
-    core.handle('logs.page', (a) => this.page(a.cursor));
+    // Searching, paging and exporting are bursts of allocation the user waits on (main/core/heap.ts).
+    core.handle('logs.search', (a) => {
+      relaxHeapForBurst();
+      return this.search(a);
+    });
+    core.handle('logs.page', (a) => {
+      relaxHeapForBurst();
+      return this.page(a.cursor);
+    });
     core.handle('logs.closeCursor', (a) => this.closeCursor(a.cursor));
     core.handle('logs.surrounding', (a) => this.surrounding(a));
     core.handle('logs.tail.start', (a) => this.startTail(a));
     core.handle('logs.tail.stop', (a) => {
       this.stopTail(a.tailId);
     });
-    core.handle('logs.export', (a) => this.export(a));
+    core.handle('logs.export', (a) => {
+      relaxHeapForBurst();
+      return this.export(a);
+    });
     core.handle('logs.savedSearches.list', () => this.store.list());
     core.handle('logs.savedSearches.save', async (a) => {
       try {
