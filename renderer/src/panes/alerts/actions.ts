@@ -11,56 +11,53 @@ interface ActionState {
 
 export const useActionStore = create<ActionState>((set) => ({ message: null, busy: false, set: (message) => set({ message }) }));
 
-async function run(label: string, fn: () => Promise<string>): Promise<boolean> {
+/** Runs an action, showing its outcome; resolves to null when it succeeded, else the reason (without `label`). */
+async function run(label: string, fn: () => Promise<string>): Promise<string | null> {
   useActionStore.setState({ busy: true });
   try {
     const ok = await fn();
     useActionStore.setState({ message: { kind: 'ok', text: ok }, busy: false });
-    return true;
+    return null;
   } catch (err) {
-    useActionStore.setState({ message: { kind: 'error', text: `${label}: ${(err as Error).message}` }, busy: false });
-    return false;
+    const reason = (err as Error).message;
+    useActionStore.setState({ message: { kind: 'error', text: `${label}: ${reason}` }, busy: false });
+    return reason;
   }
 }
 
+const succeeded = async (outcome: Promise<string | null>): Promise<boolean> => (await outcome) === null;
+
 export function acknowledge(fingerprints: string[], what: string): Promise<boolean> {
-  return run(`Could not acknowledge ${what}`, async () => {
+  return succeeded(run(`Could not acknowledge ${what}`, async () => {
     const r = await getBridge().invoke('alerts.acknowledge', { fingerprints });
     const partial = r.failures.length ? ` (not written: ${r.failures.map((f) => `${f.alertmanager}: ${f.message}`).join('; ')})` : '';
     return `Acknowledged ${what}${partial}`;
-  });
+  }));
 }
 
 export function unacknowledge(fingerprints: string[], what: string): Promise<boolean> {
-  return run(`Could not unacknowledge ${what}`, async () => {
+  return succeeded(run(`Could not unacknowledge ${what}`, async () => {
     await getBridge().invoke('alerts.unacknowledge', { fingerprints });
     return `Unacknowledged ${what}`;
-  });
+  }));
 }
 
 export function expireSilences(ids: string[]): Promise<boolean> {
-  return run('Could not expire the silence', async () => {
+  return succeeded(run('Could not expire the silence', async () => {
     await getBridge().invoke('alerts.silences.expire', { ids });
     return ids.length === 1 ? `Expired silence ${ids[0]}` : `Expired ${ids.length} silences`;
-  });
+  }));
 }
 
 /**
  * Moves a silence's end to `endsAtMs` (the core refuses an end in the past or not after the current end).
  * Returns null when done, else the reason (also shown in the pane's message), so a form can keep what was typed.
  */
-export async function extendSilence(id: string, endsAtMs: number): Promise<string | null> {
-  let error: string | null = null;
-  await run('Could not extend the silence', async () => {
-    try {
-      await getBridge().invoke('alerts.silences.extend', { id, endsAt: new Date(endsAtMs).toISOString() });
-    } catch (err) {
-      error = (err as Error).message;
-      throw err;
-    }
+export function extendSilence(id: string, endsAtMs: number): Promise<string | null> {
+  return run('Could not extend the silence', async () => {
+    await getBridge().invoke('alerts.silences.extend', { id, endsAt: new Date(endsAtMs).toISOString() });
     return `Extended silence ${id} until ${new Date(endsAtMs).toLocaleString()}`;
   });
-  return error;
 }
 
 /** Only http(s) links, opened by the host in the system browser (or by the page in browser mode). */
