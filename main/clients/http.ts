@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { ConnectionConfig } from '../config/schema';
 import { SourceError, errorTextFromBody, toSourceError } from './source-error';
-import { JsonArraySplitter, JsonSyntaxError, type StreamEnd } from './json-array-stream';
+import { JsonArraySplitter, JsonSyntaxError, type JsonStreamReader, type StreamEnd } from './json-array-stream';
 
 export type SecretResolver = (value: string | { secretRef: string }) => string;
 export const inlineSecrets: SecretResolver = (v) => {
@@ -43,6 +43,12 @@ export interface HttpClient {
    * not an array is parsed whole and returned as `{ kind: 'other', value }` for the caller's schema to judge.
    */
   jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd>;
+  /**
+   * Sends and hands the answer's bytes to `reader` as they arrive (the general form of `jsonArray`); returns what
+   * `reader.end()` returns. A status >= 400 throws as `ok` does; a JsonSyntaxError from the reader becomes the
+   * usual invalid-JSON SourceError.
+   */
+  jsonStream<T>(req: HttpRequest, reader: JsonStreamReader<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -137,18 +143,21 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     return res;
   }
 
-  function jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd> {
+  function jsonStream<T>(req: HttpRequest, reader: JsonStreamReader<T>): Promise<T> {
     return exchange(req, async (status, body) => {
       if (status >= 400) throw statusError(status, await body.text());
-      const splitter = new JsonArraySplitter(onItems);
       try {
-        for await (const chunk of body) splitter.push(chunk as Buffer);
-        return splitter.end();
+        for await (const chunk of body) reader.push(chunk as Buffer);
+        return reader.end();
       } catch (err) {
         if (err instanceof JsonSyntaxError) throw invalidJson(err.message, err.head, status);
         throw err;
       }
     });
+  }
+
+  function jsonArray(req: HttpRequest, onItems: (items: unknown[]) => void): Promise<StreamEnd> {
+    return jsonStream(req, new JsonArraySplitter(onItems));
   }
 
   async function json<T>(req: HttpRequest): Promise<T> {
@@ -160,5 +169,5 @@ export function createHttpClient(cfg: ConnectionConfig, resolveSecret: SecretRes
     }
   }
 
-  return { baseUrl: cfg.url, send, json, ok, jsonArray, close: () => dispatcher.close() };
+  return { baseUrl: cfg.url, send, json, ok, jsonArray, jsonStream, close: () => dispatcher.close() };
 }

@@ -5,25 +5,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { JsonArraySplitter, JsonSyntaxError, type StreamEnd } from './json-array-stream';
+import { EnvelopedArrayReader, JsonArraySplitter, JsonSyntaxError, type JsonStreamReader } from './json-array-stream';
 
-/** Feeds `text` cut at `cuts` (byte offsets) and returns the items and the end, or the error. */
-function stream(text: string, cuts: number[]): { items: unknown[]; end: StreamEnd } | { error: Error } {
+/** Feeds `text` to the reader `make` builds, cut at `cuts` (byte offsets); returns the items and the end, or the error. */
+function feed<T>(text: string, cuts: number[], make: (onItems: (items: unknown[]) => void) => JsonStreamReader<T>): { items: unknown[]; end: T } | { error: Error } {
   const bytes = Buffer.from(text, 'utf8');
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   const items: unknown[] = [];
-  const splitter = new JsonArraySplitter((batch) => items.push(...batch));
+  const reader = make((batch) => items.push(...batch));
   try {
     let from = 0;
     for (const p of [...points, bytes.length]) {
-      if (p > from) splitter.push(bytes.subarray(from, p));
+      if (p > from) reader.push(bytes.subarray(from, p));
       from = Math.max(from, p);
     }
-    return { items, end: splitter.end() };
+    return { items, end: reader.end() };
   } catch (err) {
     return { error: err as Error };
   }
 }
+
+const stream = (text: string, cuts: number[]) => feed(text, cuts, (onItems) => new JsonArraySplitter(onItems));
 
 /** What the whole-text path gave: undici's body.text() drops a leading byte-order mark, then JSON.parse. */
 function expected(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -121,4 +123,62 @@ test('JsonArraySplitter: the error names what is wrong and shows the text', () =
   assert.ok('error' in got && got.error instanceof JsonSyntaxError);
   assert.match(got.error.message, /not closed after 1 elements/);
   assert.equal(got.error.head, '{"a":2');
+});
+
+test('JsonArraySplitter with keepRest: the text after the array is returned, not rejected', () => {
+  for (const c of [[], [1], [5], [6], [7], [2, 4, 6, 8]]) {
+    const got = feed('[1,{"a":"]"}] , "x"]}', c, (onItems) => new JsonArraySplitter(onItems, { keepRest: true }));
+    assert.deepEqual(got, { items: [1, { a: ']' }], end: { kind: 'array', count: 2, rest: ' , "x"]}' } });
+  }
+});
+
+const PREFIX = ['{', '"status"', ':', '"ok"', ',', '"data"', ':', '{', '"list"', ':', '['];
+const space = fc.constantFrom('', '', ' ', '\n  ', '\t');
+
+test('EnvelopedArrayReader: elements streamed and the envelope checked, cut anywhere, as JSON.parse reads them', () => {
+  const answer = fc.record({
+    spaces: fc.array(space, { minLength: PREFIX.length + 1, maxLength: PREFIX.length + 1 }),
+    items: fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 6 }),
+    // What follows the array: the envelope's end, more keys, or damage.
+    rest: fc.constantFrom(']}}', '] } }\n', '],"n":[1,"]"]},"warnings":["}"]}', ']}', ']}}}', ']}} x', '],}}', ']'),
+    // The usual prefix, or a different one (another key first, another value): read whole.
+    other: fc.constantFrom(undefined, ['{', '"n"', ':', '1', ','], ['{', '"status"', ':', '"error"', ',']),
+  });
+  let streamed = 0;
+  fc.assert(
+    fc.property(answer, cuts, (a, c) => {
+      const tokens = a.other ? [...a.other, ...PREFIX.slice(a.other.length)] : PREFIX;
+      const body = JSON.stringify(a.items).slice(1);
+      const text = tokens.map((t, i) => a.spaces[i] + t).join('') + body.slice(0, -1) + a.rest;
+      const got = feed(text, c, (onItems) => new EnvelopedArrayReader(PREFIX, onItems));
+      let want: unknown;
+      try {
+        want = JSON.parse(text);
+      } catch {
+        assert.ok('error' in got && got.error instanceof JsonSyntaxError, `accepted ${JSON.stringify(text)}`);
+        return;
+      }
+      assert.ok(!('error' in got), `rejected ${JSON.stringify(text)}: ${'error' in got ? got.error.message : ''}`);
+      if (a.other) {
+        assert.deepEqual(got, { items: [], end: { kind: 'other', value: want } });
+        return;
+      }
+      streamed++;
+      const envelope = want as { data: { list: unknown[] } };
+      assert.deepEqual(got.items, envelope.data.list);
+      envelope.data.list = [];
+      assert.deepEqual(got.end, { kind: 'array', count: got.items.length, envelope });
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(streamed > 300, `${streamed} answers streamed`);
+});
+
+test('EnvelopedArrayReader: an answer cut short inside the prefix, empty, or with a byte-order mark is read whole', () => {
+  const read = (text: string) => feed(text, [1, 2, 3], (onItems) => new EnvelopedArrayReader(PREFIX, onItems));
+  for (const text of ['', '{"status":"ok","da', '{"status":"ok","data":{"list":']) {
+    const got = read(text);
+    assert.ok('error' in got && got.error instanceof JsonSyntaxError, text);
+  }
+  assert.deepEqual(read('\ufeff{"status":"ok","data":{"list":[1]}}'), { items: [], end: { kind: 'other', value: { status: 'ok', data: { list: [1] } } } });
 });

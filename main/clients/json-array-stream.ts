@@ -6,6 +6,7 @@
  * The splitter only finds where top-level elements end (a ',' or the closing ']' outside any string, at
  * nesting depth 0); JSON.parse itself checks every element, so malformed input still gets JSON.parse's own
  * error text. Elements are split only at ASCII bytes, so a multi-byte UTF-8 character is never cut.
+ * EnvelopedArrayReader does the same for an array inside an envelope (a Prometheus range answer).
  */
 
 const enum Mode {
@@ -36,10 +37,24 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** The outcome of a whole answer: either it was an array (streamed) or this is the parsed non-array value. */
-export type StreamEnd = { kind: 'array'; count: number } | { kind: 'other'; value: unknown };
+/**
+ * The outcome of a whole answer: either it was an array (streamed; `rest`, with `keepRest`, is the text after its
+ * closing ']') or this is the parsed non-array value.
+ */
+export type StreamEnd = { kind: 'array'; count: number; rest?: string } | { kind: 'other'; value: unknown };
 
-export class JsonArraySplitter {
+/** Something that reads an answer's bytes as they arrive (HttpClient.jsonStream); throws JsonSyntaxError for malformed JSON. */
+export interface JsonStreamReader<T> {
+  push(chunk: Uint8Array): void;
+  end(): T;
+}
+
+export interface SplitterOptions {
+  /** Keep the bytes after the closing ']' (returned by end() as `rest`) instead of rejecting them: for an array inside an envelope. */
+  keepRest?: boolean;
+}
+
+export class JsonArraySplitter implements JsonStreamReader<StreamEnd> {
   private mode = Mode.Start;
   private depth = 0;
   private inString = false;
@@ -50,9 +65,14 @@ export class JsonArraySplitter {
   /** Bytes of the element(s) begun in earlier chunks and not yet parsed. */
   private carry: Uint8Array[] = [];
   private count = 0;
+  /** With keepRest: the bytes after the closing ']'. */
+  private rest: Uint8Array[] = [];
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
-  constructor(private readonly onItems: (items: unknown[]) => void) {}
+  constructor(
+    private readonly onItems: (items: unknown[]) => void,
+    private readonly options: SplitterOptions = {},
+  ) {}
 
   push(chunk: Uint8Array): void {
     if (this.mode === Mode.NotArray) {
@@ -102,8 +122,12 @@ export class JsonArraySplitter {
           this.carry = [chunk.subarray(i)];
           return;
         }
-      } else if (mode === Mode.Done && !isSpace(b)) {
-        throw this.syntaxError('Unexpected non-whitespace character after JSON', chunk, i);
+      } else if (mode === Mode.Done) {
+        if (this.options.keepRest) {
+          this.rest.push(chunk.subarray(i));
+          break;
+        }
+        if (!isSpace(b)) throw this.syntaxError('Unexpected non-whitespace character after JSON', chunk, i);
       }
     }
     this.mode = mode;
@@ -128,18 +152,15 @@ export class JsonArraySplitter {
     if (this.mode === Mode.NotArray) {
       const text = this.decoder.decode(concat(this.carry));
       this.carry = [];
-      try {
-        return { kind: 'other', value: JSON.parse(text) as unknown };
-      } catch (err) {
-        throw new JsonSyntaxError((err as Error).message, text.slice(0, 120));
-      }
+      return { kind: 'other', value: parseJson(text) };
     }
     if (this.mode === Mode.Start) throw new JsonSyntaxError('Unexpected end of JSON input', '');
     if (this.mode !== Mode.Done) {
       const rest = this.decoder.decode(concat(this.carry));
       throw new JsonSyntaxError(`Unexpected end of JSON input (the array is not closed after ${this.count} elements)`, rest.slice(0, 120));
     }
-    return { kind: 'array', count: this.count };
+    if (!this.options.keepRest) return { kind: 'array', count: this.count };
+    return { kind: 'array', count: this.count, rest: this.decoder.decode(concat(this.rest)) };
   }
 
   /** Where the element after `lastEnd` starts (the first byte that is neither space nor comma). */
@@ -163,6 +184,86 @@ export class JsonArraySplitter {
 
   private syntaxError(message: string, chunk: Uint8Array, at: number): JsonSyntaxError {
     return new JsonSyntaxError(`${message} (after ${this.count} elements)`, this.decoder.decode(chunk.subarray(Math.max(0, at - 40), at + 80)));
+  }
+}
+
+/** JSON.parse, its error a JsonSyntaxError with the text's first characters. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new JsonSyntaxError((err as Error).message, text.slice(0, 120));
+  }
+}
+
+/** The outcome of an enveloped answer: the envelope (with an empty array in the array's place) or the answer parsed whole. */
+export type EnvelopeEnd = { kind: 'array'; count: number; envelope: unknown } | { kind: 'other'; value: unknown };
+
+/**
+ * Reads an array that follows a fixed envelope prefix (e.g. `{"status":"success","data":{"result":[`), its
+ * elements handed on per chunk as JsonArraySplitter does, so only the open element and the envelope are held.
+ * The prefix is given as JSON tokens (ASCII, the last one '['), matched byte for byte with whitespace allowed
+ * between them. At the end the envelope is parsed with an empty array in the array's place, for the caller to
+ * check. An answer that does not begin with the prefix is held and parsed whole at the end, as any other answer.
+ */
+export class EnvelopedArrayReader implements JsonStreamReader<EnvelopeEnd> {
+  private readonly tokens: Uint8Array[];
+  /** The prefix token being matched and how many of its bytes matched. */
+  private token = 0;
+  private at = 0;
+  /** While the prefix is being matched: the bytes so far; once it did not match: the whole answer. */
+  private held: Uint8Array[] = [];
+  private prefixFailed = false;
+  private prefixText = '';
+  private splitter: JsonArraySplitter | undefined;
+
+  constructor(
+    prefixTokens: readonly string[],
+    private readonly onItems: (items: unknown[]) => void,
+  ) {
+    this.tokens = prefixTokens.map((t) => Buffer.from(t, 'latin1'));
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.splitter) return this.splitter.push(chunk);
+    const open = this.prefixFailed ? -1 : this.matchPrefix(chunk);
+    if (open < 0) {
+      this.held.push(chunk);
+      return;
+    }
+    this.prefixText = Buffer.concat([...this.held, chunk.subarray(0, open + 1)]).toString('latin1');
+    this.held = [];
+    this.splitter = new JsonArraySplitter(this.onItems, { keepRest: true });
+    this.splitter.push(chunk.subarray(open));
+  }
+
+  end(): EnvelopeEnd {
+    if (!this.splitter) {
+      // Not the expected shape (or cut short inside the prefix): parsed whole, as JSON.parse would.
+      const text = new TextDecoder().decode(concat(this.held));
+      this.held = [];
+      return { kind: 'other', value: parseJson(text) };
+    }
+    // The splitter was handed the array from its '[', so the answer is an array.
+    const end = this.splitter.end() as Extract<StreamEnd, { kind: 'array' }>;
+    return { kind: 'array', count: end.count, envelope: parseJson(`${this.prefixText}]${end.rest ?? ''}`) };
+  }
+
+  /** The index of the '[' that completes the prefix in this chunk, or -1 (not yet, or never: prefixFailed). */
+  private matchPrefix(chunk: Uint8Array): number {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (this.at === 0 && isSpace(b)) continue;
+      if (b !== this.tokens[this.token]![this.at]) {
+        this.prefixFailed = true;
+        return -1;
+      }
+      if (++this.at === this.tokens[this.token]!.length) {
+        this.at = 0;
+        if (++this.token === this.tokens.length) return i;
+      }
+    }
+    return -1;
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HttpClient } from './http';
 import { SourceError } from './source-error';
 import { isPlainObject, isStringRecord, parseFast, parseWith } from './parse';
+import { EnvelopedArrayReader } from './json-array-stream';
 
 const samplePairSchema = z.tuple([z.number(), z.string()]);
 const vectorSchema = z.object({
@@ -86,15 +87,18 @@ function fastVector(raw: unknown): VectorAnswer | undefined {
   return { status: 'success', data: { resultType: 'vector', result: result as VectorAnswer['data']['result'] } };
 }
 
+/** One element of a matrix answer's result in the shape the schema accepts. */
+function isMatrixSeries(r: unknown): r is { metric: Record<string, string>; values: SamplePair[] } {
+  if (!isPlainObject(r) || !isStringRecord(r.metric) || !Array.isArray(r.values)) return false;
+  const values = r.values as unknown[];
+  for (let j = 0; j < values.length; j++) if (!isSamplePair(values[j])) return false;
+  return true;
+}
+
 function fastMatrix(raw: unknown): MatrixAnswer | undefined {
   const result = resultOf(raw, 'matrix');
   if (!result) return undefined;
-  for (let i = 0; i < result.length; i++) {
-    const r = result[i];
-    if (!isPlainObject(r) || !isStringRecord(r.metric) || !Array.isArray(r.values)) return undefined;
-    const values = r.values as unknown[];
-    for (let j = 0; j < values.length; j++) if (!isSamplePair(values[j])) return undefined;
-  }
+  for (let i = 0; i < result.length; i++) if (!isMatrixSeries(result[i])) return undefined;
   return { status: 'success', data: { resultType: 'matrix', result: result as MatrixAnswer['data']['result'] } };
 }
 
@@ -116,119 +120,8 @@ export function matrixResult(raw: unknown): readonly { metric: Record<string, st
   return parseFast(fastMatrix, matrixSchema, raw, 'Prometheus matrix answer').data.result;
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
-const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-/** The index of the quote that closes the JSON string opened at `open` (text.length if it never closes). */
-function closingQuote(text: string, open: number): number {
-  let i = open + 1;
-  for (; i < text.length; i++) {
-    const d = text.charCodeAt(i);
-    if (d === BACKSLASH) i++;
-    else if (d === QUOTE) break;
-  }
-  return i;
-}
-
-/**
- * Where the series of a matrix answer lie in its text, without parsing it whole: the `[`…`]` of `data.result`
- * and each element's [start, end) within it (strings skipped, nesting counted). Undefined when the text is not
- * an object holding that array of objects (the caller then reads the answer whole, for its usual error). Keys are
- * compared as written (an escaped "result" is not found, and the answer is read whole); an answer with a key
- * given twice is not one Prometheus writes.
- */
-export function locateMatrixSeries(text: string): { open: number; close: number; elements: number[] } | undefined {
-  let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
-  // Up to the array: the key each open container is stored under, by depth.
-  const keys: (string | null)[] = [];
-  let depth = 0;
-  let lastString: string | null = null;
-  let key: string | null = null;
-  let open = -1;
-  for (; i < text.length && open < 0; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      const start = i;
-      i = closingQuote(text, i);
-      lastString = text.slice(start + 1, i);
-    } else if (c === COLON) key = lastString;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (c === OPEN_BRACKET && depth === 2 && keys[1] === 'data' && key === 'result') open = i;
-      keys[depth] = key;
-      key = null;
-      depth++;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-    if (depth < 0) return undefined;
-  }
-  if (open < 0) return undefined;
-  // The array: each element an object, ended where its nesting closes; elements and commas alternate.
-  const elements: number[] = [];
-  let nest = 0;
-  let needElement = false;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (nest === 0) {
-      if (isSpace(c)) continue;
-      if (c === CLOSE_BRACKET && !needElement) return { open, close: i, elements };
-      if (c === COMMA && !needElement && elements.length > 0) {
-        needElement = true;
-        continue;
-      }
-      if (c !== OPEN_BRACE || (!needElement && elements.length > 0)) return undefined;
-      elements.push(i);
-      needElement = false;
-      nest = 1;
-      continue;
-    }
-    if (c === QUOTE) i = closingQuote(text, i);
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) nest++;
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      nest--;
-      if (nest === 0) elements.push(i + 1);
-    }
-  }
-  return undefined;
-}
-
-/** One element of a matrix answer's result, checked as `fastMatrix` checks it. */
-function isMatrixSeries(r: unknown): r is { metric: Record<string, string>; values: SamplePair[] } {
-  if (!isPlainObject(r) || !isStringRecord(r.metric) || !Array.isArray(r.values)) return false;
-  const values = r.values as unknown[];
-  for (let j = 0; j < values.length; j++) if (!isSamplePair(values[j])) return false;
-  return true;
-}
-
-/**
- * The series of a matrix answer's text handed on one at a time, each parsed on its own as it is reached, so the
- * whole answer's tree (~110 bytes a sample: 27 MB for 2,000 series × 121 samples) never exists at once.
- * 'unread': not the usual shape or not a successful matrix (nothing handed on); 'malformed': a series is not
- * valid (those before it were handed on, the caller must drop what it built).
- */
-export function eachMatrixSeries(text: string, onSeries: (metric: Record<string, string>, values: readonly SamplePair[]) => void): 'done' | 'unread' | 'malformed' {
-  const at = locateMatrixSeries(text);
-  if (!at) return 'unread';
-  let skeleton: unknown;
-  try {
-    skeleton = JSON.parse(text.slice(0, at.open + 1) + text.slice(at.close));
-  } catch {
-    return 'unread';
-  }
-  const result = resultOf(skeleton, 'matrix');
-  if (!result || result.length !== 0) return 'unread';
-  for (let k = 0; k < at.elements.length; k += 2) {
-    let r: unknown;
-    try {
-      r = JSON.parse(text.slice(at.elements[k]!, at.elements[k + 1]!));
-    } catch {
-      return 'malformed';
-    }
-    if (!isMatrixSeries(r)) return 'malformed';
-    onSeries(r.metric, r.values);
-  }
-  return 'done';
-}
+/** The start of a successful matrix answer as Prometheus writes it, token by token; its series follow. */
+const MATRIX_PREFIX = ['{', '"status"', ':', '"success"', ',', '"data"', ':', '{', '"resultType"', ':', '"matrix"', ',', '"result"', ':', '['];
 
 export function parseMatrix(raw: unknown): MatrixSeries[] {
   return matrixResult(raw).map((r) => ({
@@ -260,9 +153,12 @@ export class PrometheusClient {
   }
 
   /**
-   * Range query read series by series (`onSeries` per series, the pairs as parsed, each series parsed on its own
-   * from the answer's text): for big answers that are reduced at once (the fleet's sparklines, 2,000 series ×
-   * 121 samples) neither the whole answer's tree nor a copy of every sample is built.
+   * Range query read series by series as the answer streams in (`onSeries` per series, the pairs as parsed): for
+   * big answers that are reduced at once (the fleet's sparklines, 2,000 series × 121 samples, up to ~7 MB) only
+   * about one network chunk and one open series are held, never the whole answer's bytes, text or tree.
+   * An answer that does not begin as Prometheus writes a successful matrix is held and read whole (no second
+   * request), for the error every other answer gets or, when it is a valid but unusual one, its series. After
+   * some series were handed on, a malformed series or envelope still throws: the caller must drop what it built.
    */
   async queryRangeEach(
     promql: string,
@@ -272,15 +168,25 @@ export class PrometheusClient {
     onSeries: (metric: Record<string, string>, values: readonly SamplePair[]) => void,
     opts: { signal?: AbortSignal } = {},
   ): Promise<void> {
-    const req = rangeRequest(promql, startSec, endSec, stepSec, opts.signal);
-    const outcome = eachMatrixSeries((await this.http.ok(req)).text, onSeries);
-    if (outcome === 'done') return;
-    // Not the usual shape, or a malformed series: asked again and read whole, so that the error is the one
-    // every other answer gets (invalid JSON, or the schema naming the field) — or, for an unusual but valid
-    // answer, its series.
-    const result = matrixResult(await this.http.json(req));
-    if (outcome === 'malformed') throw new SourceError('parse', 'unexpected Prometheus matrix answer: a series is malformed');
-    for (const r of result) onSeries(r.metric, r.values);
+    // After a malformed series none are handed on, but the answer is still read to its end (its bytes dropped),
+    // so that invalid JSON further on is reported as such, as when the answer is read whole.
+    let malformed = false;
+    const reader = new EnvelopedArrayReader(MATRIX_PREFIX, (items) => {
+      for (let i = 0; i < items.length && !malformed; i++) {
+        const r = items[i];
+        if (isMatrixSeries(r)) onSeries(r.metric, r.values);
+        else malformed = true;
+      }
+    });
+    const end = await this.http.jsonStream(rangeRequest(promql, startSec, endSec, stepSec, opts.signal), reader);
+    if (end.kind === 'other') {
+      for (const r of matrixResult(end.value)) onSeries(r.metric, r.values);
+      return;
+    }
+    // What follows the series (warnings, or a key given twice) must leave a successful matrix answer.
+    const rest = matrixResult(end.envelope);
+    if (malformed) throw new SourceError('parse', 'unexpected Prometheus matrix answer: a series is malformed');
+    if (rest.length > 0) throw new SourceError('parse', 'unexpected Prometheus matrix answer: data.result is given twice');
   }
 
   /** Alerts of alerting rules, including pending ones whose `for` has not elapsed. */
