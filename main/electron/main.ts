@@ -17,6 +17,7 @@ import { createNativeNotifier } from './notifications';
 import { openNotificationTarget } from '../../preload/contract';
 import { wirePower } from './power';
 import { warmHttpStack } from '../clients/http-warmup';
+import { installDeepLinks, isDeepLinkArg, withoutDeepLinks } from './deep-links';
 
 const distDir = __dirname; // dist/electron
 const indexPath = join(distDir, '..', 'renderer', 'index.html');
@@ -51,6 +52,8 @@ app.on('open-file', (e, path) => {
   if (openIncidentFile) openIncidentFile(path);
   else earlyOpens.push(path);
 });
+// ops-console:// silence links: macOS' open-url may come before ready too; held until the window has loaded.
+const deepLinks = installDeepLinks();
 
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -99,6 +102,13 @@ async function start(): Promise<void> {
     showWindow();
     core.emit('notify.focusAlert', { fingerprint });
   };
+  // Once the page has loaded, its stores listen: a silence link opens the editor (the renderer's 'ui.openSilence').
+  win.webContents.once('did-finish-load', () =>
+    deepLinks.deliverTo((link) => {
+      showWindow();
+      core.emit('ui.openSilence', link);
+    }),
+  );
   // Closing the window keeps the app in the tray; Quit (tray menu, Cmd+Q) really quits.
   win.on('close', (e) => {
     if (quitting) return;
@@ -150,11 +160,14 @@ async function start(): Promise<void> {
     showWindow();
     void features.incidents.openFile(path);
   };
-  const firstOpen = opts.open ?? fileToOpen(process.argv.slice(app.isPackaged ? 0 : 1));
+  deepLinks.handleArgv(process.argv);
+  const firstOpen = opts.open ?? fileToOpen(withoutDeepLinks(process.argv).slice(app.isPackaged ? 0 : 1));
   for (const path of [...(firstOpen ? [firstOpen] : []), ...earlyOpens.splice(0)]) openIncidentFile(path);
   app.on('second-instance', (_e, argv) => {
-    showWindow();
-    const path = fileToOpen(argv.slice(app.isPackaged ? 0 : 1));
+    // Launching the app again shows it; a link shows it only when it is valid (a refused one opens nothing).
+    if (!argv.some(isDeepLinkArg)) showWindow();
+    deepLinks.handleArgv(argv);
+    const path = fileToOpen(withoutDeepLinks(argv).slice(app.isPackaged ? 0 : 1));
     if (path) openIncidentFile?.(path);
   });
   app.on('activate', () => showWindow());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { request } from './define';
+import type { SilenceLink } from './links';
 
 export type AlertmanagerState = 'active' | 'suppressed' | 'unprocessed';
 
@@ -150,4 +151,6 @@ export interface AlertEvents {
   'alerts.update': AlertsUpdate;
   'alerts.silences': SilencesState;
   'alerts.pending': PendingAlertsState;
+  /** The host (an ops-console:// silence link) asks the renderer to open the silence editor prefilled; nothing is created. */
+  'ui.openSilence': SilenceLink;
 }

@@ -20,6 +20,7 @@ export * from './notify';
 export * from './settings';
 export * from './logs';
 export * from './incidents';
+export * from './links';
 
 export const requests = {
   ...coreRequests,

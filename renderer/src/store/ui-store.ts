@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import { parseSilenceLink, SILENCE_ROUTE, type SilenceLink } from '../../../preload/contract';
+import { onTopic } from './event-router';
 
 export type PaneName = 'Servers' | 'Alerts' | 'Logs' | 'Incidents';
 export const PANES: PaneName[] = ['Servers', 'Alerts', 'Logs', 'Incidents'];
@@ -18,24 +20,59 @@ export interface AlertFocus {
   nonce: number;
 }
 
+/**
+ * A silence link to open (the `#/alerts/silence/new?…` route, or the Electron host's `ui.openSilence`): the
+ * Alerts pane opens the silence editor prefilled with `link`, or shows `error` and opens nothing.
+ */
+export type SilenceRequest = ({ link: SilenceLink } | { error: string }) & { nonce: number };
+
 interface UiState {
   pane: PaneName;
   logsPivot: LogsPivot | null;
   alertFocus: AlertFocus | null;
+  silenceRequest: SilenceRequest | null;
   setPane(pane: PaneName): void;
   pivotToLogs(p: Omit<LogsPivot, 'nonce'>): void;
   focusAlert(fingerprint: string): void;
+  /** Reads a silence link (either spelling) and asks the Alerts pane to open it, or to say what is wrong with it. */
+  openSilenceLink(text: string): void;
+  openSilence(link: SilenceLink): void;
+  dismissSilenceRequest(): void;
 }
 
 function paneFromHash(): PaneName {
-  const h = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
+  // `#/alerts`, or a route below a pane (`#/alerts/silence/new?…`): the pane is the first segment.
+  const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  let h = first;
+  try {
+    h = decodeURIComponent(first);
+  } catch {
+    // Broken percent-encoding in an address someone typed: no pane by that name.
+  }
   return (PANES.find((p) => p.toLowerCase() === h.toLowerCase()) ?? 'Servers') as PaneName;
+}
+
+const isSilenceRoute = (hash: string) => hash.startsWith(SILENCE_ROUTE);
+const nonce = () => Date.now() + Math.random();
+
+function silenceRequestFor(text: string): SilenceRequest {
+  const r = parseSilenceLink(text);
+  return r.ok ? { link: r.value, nonce: nonce() } : { error: r.error, nonce: nonce() };
+}
+
+/** A route is read once: it leaves the address bar, so a reload after creating the silence does not open it again. */
+function initialSilenceRequest(): SilenceRequest | null {
+  if (typeof location === 'undefined' || !isSilenceRoute(location.hash)) return null;
+  const request = silenceRequestFor(location.hash);
+  history.replaceState(null, '', '#/alerts');
+  return request;
 }
 
 export const useUiStore = create<UiState>((set, get) => ({
   pane: typeof location === 'undefined' ? 'Servers' : paneFromHash(),
   logsPivot: null,
   alertFocus: null,
+  silenceRequest: initialSilenceRequest(),
   setPane: (pane) => {
     history.replaceState(null, '', `#/${pane.toLowerCase()}`);
     set({ pane });
@@ -48,4 +85,22 @@ export const useUiStore = create<UiState>((set, get) => ({
     get().setPane('Alerts');
     set({ alertFocus: { fingerprint, nonce: Date.now() + Math.random() } });
   },
+  openSilenceLink: (text) => {
+    get().setPane('Alerts');
+    set({ silenceRequest: silenceRequestFor(text) });
+  },
+  openSilence: (link) => {
+    get().setPane('Alerts');
+    set({ silenceRequest: { link, nonce: nonce() } });
+  },
+  dismissSilenceRequest: () => set({ silenceRequest: null }),
 }));
+
+// Browser mode: a silence link pasted into the address bar of an open console changes only the hash.
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', () => {
+    if (isSilenceRoute(location.hash)) useUiStore.getState().openSilenceLink(location.hash);
+  });
+}
+// Electron: the host read an ops-console:// link (already parsed with the same parseSilenceLink).
+onTopic('ui.openSilence', (link) => useUiStore.getState().openSilence(link));

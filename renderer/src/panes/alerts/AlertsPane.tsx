@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { AlertView, PendingAlertView, SilenceMatcher } from '../../../../preload/contract';
+import type { AlertView, PendingAlertView, SilenceLink, SilenceMatcher } from '../../../../preload/contract';
 import { useAlertsStore, readLastLooked, writeLastLooked } from '../../store/alerts-store';
 import { useUiStore } from '../../store/ui-store';
 import { formatAge } from '../../components/format';
@@ -14,6 +14,7 @@ import { AlertsStaleBanner } from './StaleBanner';
 import { acknowledge, unacknowledge, useActionStore } from './actions';
 import { computeInbox, labelNames, parseFilter, prefillMatchers, updateInbox, type InboxView } from './inbox-model';
 import './alerts.css';
+import './silence-link.css';
 
 const KEYS: [string, string][] = [
   ['j / ↓', 'next row'],
@@ -68,10 +69,12 @@ export function AlertsPane() {
   const silencesById = useAlertsStore((s) => s.silencesById);
   const pending = useAlertsStore((s) => s.pending);
   const alertFocus = useUiStore((s) => s.alertFocus);
+  const silenceRequest = useUiStore((s) => s.silenceRequest);
   const message = useActionStore((s) => s.message);
   const now = useNow(5000);
 
   const handledFocus = useRef<number | null>(null);
+  const handledSilenceLink = useRef<number | null>(null);
   const [view, setView] = useState<'inbox' | 'silences'>('inbox');
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState<ParsedFilter>(EMPTY_FILTER);
@@ -81,7 +84,7 @@ export function AlertsPane() {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [cursor, setCursor] = useState(0);
   const [openFp, setOpenFp] = useState<string | null>(null);
-  const [editor, setEditor] = useState<{ matchers: SilenceMatcher[]; title: string; key: number } | null>(null);
+  const [editor, setEditor] = useState<{ matchers: SilenceMatcher[]; title: string; key: number; link?: SilenceLink } | null>(null);
   const [help, setHelp] = useState(false);
   const [markSince, setMarkSince] = useState(() => readLastLooked(environment) || Date.now());
   const filterRef = useRef<HTMLInputElement>(null);
@@ -188,6 +191,16 @@ export function AlertsPane() {
     const i = latest.current.rows.indexOfAlert(alertFocus.fingerprint);
     if (i >= 0) setCursor(i);
   }, [alertFocus, shown]);
+
+  // A silence link (the route or the Electron host): the editor opens filled in; nothing is created until
+  // Create is pressed. An invalid link opens nothing: its error shows above (silenceRequest.error).
+  useEffect(() => {
+    if (!shown || !silenceRequest || !('link' in silenceRequest) || handledSilenceLink.current === silenceRequest.nonce) return;
+    handledSilenceLink.current = silenceRequest.nonce;
+    const { link } = silenceRequest;
+    setEditor({ matchers: link.matchers, title: 'from a link', key: Date.now(), link });
+    useUiStore.getState().dismissSilenceRequest();
+  }, [silenceRequest, shown]);
 
   // Keyboard: j / k / Enter / a / u / s / / / ? / Esc.
   const keyState = useRef({ rows, cursor: safeCursor, editor, help, openFp, view });
@@ -315,6 +328,17 @@ export function AlertsPane() {
           </button>
         </div>
       )}
+      {silenceRequest && 'error' in silenceRequest && (
+        <div role="alert" className="link-error">
+          <div className="grow">
+            <strong>This silence link cannot be opened; no editor was opened and nothing was created.</strong>
+            <span className="link-error-text">{silenceRequest.error}</span>
+          </div>
+          <button type="button" aria-label="Dismiss link error" onClick={() => useUiStore.getState().dismissSilenceRequest()}>
+            ✕
+          </button>
+        </div>
+      )}
       <AlertsStaleBanner now={now} />
       {view === 'silences' ? (
         <SilencesView now={now} />
@@ -389,6 +413,8 @@ export function AlertsPane() {
         <SilenceEditor
           key={editor.key}
           initialMatchers={editor.matchers}
+          initialDurationMs={editor.link?.durationMs}
+          initialComment={editor.link?.comment}
           title={editor.title}
           defaultAuthor={silencesState.user}
           onClose={() => setEditor(null)}

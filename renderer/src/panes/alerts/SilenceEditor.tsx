@@ -1,7 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { PreviewResult, SilenceMatcher } from '../../../../preload/contract';
+import { formatSilenceDuration, type PreviewResult, type SilenceMatcher } from '../../../../preload/contract';
 import { getBridge } from '../../bridge';
+import { useAlertsStore } from '../../store/alerts-store';
 import { matcherFromOp, opOf, regexProblem, type MatchOp } from '../../../../main/alerts/alert-filter';
+import { CopySilenceLink } from './CopySilenceLink';
 
 const DURATIONS: { label: string; ms: number }[] = [
   { label: '15m', ms: 15 * 60_000 },
@@ -12,6 +14,9 @@ const DURATIONS: { label: string; ms: number }[] = [
 
 interface Props {
   initialMatchers: SilenceMatcher[];
+  /** From a silence link: preselected (a duration that is not one of the presets gets a choice of its own). */
+  initialDurationMs?: number;
+  initialComment?: string;
   defaultAuthor: string;
   title: string;
   onClose(): void;
@@ -24,12 +29,17 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, onCreated }: Props) {
+export function SilenceEditor({ initialMatchers, initialDurationMs, initialComment, defaultAuthor, title, onClose, onCreated }: Props) {
   const [matchers, setMatchers] = useState<SilenceMatcher[]>(() => (initialMatchers.length ? initialMatchers : [{ name: 'alertname', value: '', isRegex: false, isEqual: true }]));
-  const [duration, setDuration] = useState<string>('1h');
+  const [durations] = useState(() =>
+    initialDurationMs === undefined || DURATIONS.some((d) => d.ms === initialDurationMs) ? DURATIONS : [...DURATIONS, { label: formatSilenceDuration(initialDurationMs), ms: initialDurationMs }],
+  );
+  const [duration, setDuration] = useState<string>(() => durations.find((d) => d.ms === initialDurationMs)?.label ?? '1h');
   const [customEnd, setCustomEnd] = useState<string>(() => toLocalInput(Date.now() + 2 * 3600_000));
-  const [comment, setComment] = useState('');
-  const [author, setAuthor] = useState(defaultAuthor);
+  const [comment, setComment] = useState(initialComment ?? '');
+  // Follows the configured user until typed in: a link can open the editor before the settings arrive.
+  const [typedAuthor, setAuthor] = useState<string | null>(null);
+  const author = typedAuthor ?? defaultAuthor;
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,6 +47,8 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
   const [showErrors, setShowErrors] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
   const id = useId();
+  // A link can open the editor as the app starts, before the first alerts arrive: count again when they do.
+  const alertsArrived = useAlertsStore((s) => s.seq > 0);
 
   useEffect(() => {
     dialogRef.current?.querySelector<HTMLElement>('textarea')?.focus();
@@ -75,7 +87,7 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
       cancelled = true;
       clearTimeout(t);
     };
-  }, [matchers]);
+  }, [matchers, alertsArrived]);
 
   const update = (i: number, patch: Partial<{ name: string; op: MatchOp; value: string }>) =>
     setMatchers((list) =>
@@ -87,7 +99,7 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
     );
 
   const endsAt = (): number => {
-    const d = DURATIONS.find((x) => x.label === duration);
+    const d = durations.find((x) => x.label === duration);
     return d ? Date.now() + d.ms : new Date(customEnd).getTime();
   };
 
@@ -175,7 +187,7 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
         </div>
         <fieldset className="durations">
           <legend>Duration</legend>
-          {DURATIONS.map((d) => (
+          {durations.map((d) => (
             <label key={d.label} className={`dur${duration === d.label ? ' on' : ''}`}>
               <input type="radio" name={`${id}-dur`} checked={duration === d.label} onChange={() => setDuration(d.label)} />
               {d.label}
@@ -208,6 +220,16 @@ export function SilenceEditor({ initialMatchers, defaultAuthor, title, onClose, 
             {error}
           </div>
         )}
+        <CopySilenceLink
+          version={JSON.stringify([matchers, duration, customEnd, comment])}
+          current={() => {
+            const d = durations.find((x) => x.label === duration);
+            // "Until" a time: the link carries the time left, to the minute (a link is opened later).
+            const durationMs = d ? d.ms : Math.round((endsAt() - Date.now()) / 60_000) * 60_000;
+            const text = comment.trim();
+            return { matchers: matchers.filter((m) => m.name.trim() !== ''), durationMs, ...(text ? { comment: text } : {}) };
+          }}
+        />
         <div className="modal-actions">
           <button type="button" onClick={onClose}>
             Cancel
