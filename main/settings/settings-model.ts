@@ -6,7 +6,8 @@
  *
  * The config file given with `--config` (or OPS_CONSOLE_CONFIG) is the base and is never written.
  * Settings edits are saved in the data directory (`settings.json`) as whole top-level keys
- * (`environments`, `polling`, `notifications`, `user`, `ackDurationMs`, `theme`, `defaultEnvironment`):
+ * (`environments`, `polling`, `notifications`, `user`, `ackDurationMs`, `theme`, `defaultEnvironment`,
+ * `escalation`):
  * every key saved there replaces the same key of the config file; keys never edited follow the file.
  * "Reset to config file" forgets the saved keys.
  */
@@ -14,7 +15,7 @@ import { configSchema, type ConsoleConfig } from '../config/schema';
 import { formatZodError } from '../core/validation';
 
 /** Top-level keys Settings may save. */
-export const EDITABLE_KEYS = ['environments', 'defaultEnvironment', 'user', 'ackDurationMs', 'polling', 'notifications', 'theme'] as const;
+export const EDITABLE_KEYS = ['environments', 'defaultEnvironment', 'user', 'ackDurationMs', 'polling', 'notifications', 'theme', 'escalation'] as const;
 export type EditableKey = (typeof EDITABLE_KEYS)[number];
 
 const SOURCE_KINDS = ['prometheus', 'alertmanager', 'elasticsearch'] as const;

@@ -5,10 +5,12 @@ import { useCoreStore, type ThemeChoice } from '../../store/core-store';
 import { useNotifyStore } from '../../store/notify-store';
 import { useSettingsStore } from './settings-store';
 import { SourceEditor } from './SourceEditor';
+import { EscalationSection } from './EscalationSection';
+import { errorsFromMessage, escalationErrors } from './escalation-draft';
 import { draftFrom, emptyEnv, KIND_LABEL, patchOf, SOURCE_KINDS, type Draft, type DraftEnv, type SourceKind } from './draft';
 import './settings.css';
 
-const SECTIONS = ['Environments', 'Polling & thresholds', 'Notifications', 'General', 'Import / export'] as const;
+const SECTIONS = ['Environments', 'Escalation', 'Polling & thresholds', 'Notifications', 'General', 'Import / export'] as const;
 type Section = (typeof SECTIONS)[number];
 const WEAK = 'weak-secret-storage:';
 
@@ -50,6 +52,19 @@ export function SettingsDialog() {
   const d = draft ?? saved;
   const patch = useMemo(() => patchOf(d, saved), [d, saved]);
   const dirty = Object.keys(patch).length > 0;
+  // Field errors: what the core refused on the last save (until the next edit), and once a save has
+  // failed, the escalation schema's verdict on what is typed now (so a fixed field clears at once).
+  const [refused, setRefused] = useState<Map<string, string>>(new Map());
+  const [checked, setChecked] = useState(false);
+  const fieldErrors = useMemo(() => {
+    const out = new Map(refused);
+    if (!checked) return out;
+    for (const [k, v] of escalationErrors(d.escalation, 'escalation')) if (!out.has(k)) out.set(k, v);
+    d.environments.forEach((e, i) => {
+      for (const [k, v] of escalationErrors(e.escalation, `environments[${i}].escalation`)) if (!out.has(k)) out.set(k, v);
+    });
+    return out;
+  }, [refused, checked, d]);
 
   useEffect(() => {
     if (!open) return;
@@ -67,6 +82,7 @@ export function SettingsDialog() {
     const next = structuredClone(d);
     fn(next);
     setDraft(next);
+    if (refused.size > 0) setRefused(new Map());
   };
   const env: DraftEnv | undefined = d.environments[Math.min(envIndex, d.environments.length - 1)];
   const envAt = Math.min(envIndex, d.environments.length - 1);
@@ -78,10 +94,15 @@ export function SettingsDialog() {
       const next = await getBridge().invoke('settings.update', { patch, allowWeakSecrets });
       useSettingsStore.setState({ state: next });
       setDraft(null);
+      setRefused(new Map());
+      setChecked(false);
       setTheme(d.theme);
       setMessage({ kind: 'ok', text: 'Saved. The environment restarted with the new settings.' });
     } catch (err) {
       const text = (err as Error).message;
+      // The draft is kept as typed; each refused field shows its error next to it.
+      setRefused(errorsFromMessage(text));
+      setChecked(true);
       setMessage(text.startsWith(WEAK) ? { kind: 'weak', text: text.slice(WEAK.length).trim() } : { kind: 'error', text });
     } finally {
       setBusy(false);
@@ -217,6 +238,19 @@ export function SettingsDialog() {
                     </>
                   )}
                 </>
+              )}
+              {section === 'Escalation' && (
+                <EscalationSection
+                  global={d.escalation}
+                  env={env ? { name: env.name, levels: env.escalation ?? null, index: envAt } : null}
+                  environments={d.environments.map((e) => e.name)}
+                  onPickEnvironment={setEnvIndex}
+                  onGlobal={(next) => update((x) => void (x.escalation = next))}
+                  onEnv={(next) => update((x) => void (x.environments[envAt]!.escalation = next))}
+                  savedConfig={state?.config ?? null}
+                  globalSaved={saved.escalation !== null}
+                  errors={fieldErrors}
+                />
               )}
               {section === 'Polling & thresholds' && (
                 <>
@@ -377,7 +411,15 @@ export function SettingsDialog() {
               </p>
             )}
             <span className="spacer" />
-            <button type="button" disabled={!dirty || busy} onClick={() => setDraft(null)}>
+            <button
+              type="button"
+              disabled={!dirty || busy}
+              onClick={() => {
+                setDraft(null);
+                setRefused(new Map());
+                setChecked(false);
+              }}
+            >
               Discard changes
             </button>
             <button type="button" className="primary" disabled={!dirty || busy} onClick={() => void save()}>
