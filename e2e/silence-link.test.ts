@@ -3,8 +3,10 @@
  * `#/alerts/silence/new?matchers=…` shows the silence editor filled in, with its preview of matching alerts,
  * and creates nothing until Create; "Copy link" gives a link that reads back to what is typed (and its browser
  * spelling opens the same editor); an invalid link names its problem and opens no editor; the Electron host's
- * `ui.openSilence` event (emitted here by the core, as main/electron/main.ts does) opens the editor too.
- * Screenshots of the prefilled editor and of the error, in both themes.
+ * `ui.openSilence` event (emitted here by the core, as main/electron/main.ts does) opens the editor too, and
+ * a link the host refused shows its error the same way. A link that arrives while the open editor holds edits
+ * keeps them and offers the link in a notice ("Open the link" / "Keep mine"); an editor without edits is replaced.
+ * Screenshots of the prefilled editor, the error, the notice and the host's refusal, in both themes.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -180,11 +182,86 @@ test('an invalid link names its problem and opens no editor', async () => {
 
 test("the Electron host's ui.openSilence event opens the editor on whatever pane is shown", async () => {
   await page.getByRole('button', { name: 'Servers' }).first().click();
-  consoleHost.core.emit('ui.openSilence', { matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }], comment: 'from chat' });
+  consoleHost.core.emit('ui.openSilence', { ok: true, link: { matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }], comment: 'from chat' } });
   await dialog().waitFor();
   assert.deepEqual(await editorMatchers(), [['alertname', '=', 'HighCPUUsage']]);
   assert.equal(await dialog().getByRole('textbox', { name: 'Comment' }).inputValue(), 'from chat');
   await preview().getByText('Matches 1 current alert').waitFor();
   await page.getByRole('region', { name: 'Alerts' }).waitFor();
   await dialog().getByRole('button', { name: 'Cancel' }).click();
+});
+
+const notice = () => dialog().getByRole('status').filter({ hasText: 'A silence link arrived' });
+const comment = () => dialog().getByRole('textbox', { name: 'Comment' });
+
+test('a link that arrives while the editor holds edits keeps them and offers the link: "Keep mine" dismisses, "Open the link" replaces', async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.evaluate((hash) => (location.hash = hash), route({ matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }] }));
+  await dialog().waitFor();
+  // The user types: another value, a comment, the 15m preset.
+  await dialog().getByRole('textbox', { name: 'Value 1' }).fill('DiskFull');
+  await comment().fill('My own words <b>stay</b>');
+  await dialog().getByRole('radio', { name: '15m', exact: true }).check();
+
+  // A link by the route (pasted into the address bar of the open console).
+  await page.evaluate((hash) => (location.hash = hash), route(LINK));
+  await notice().waitFor();
+  assert.match(await notice().innerText(), /A silence link arrived: \{alertname="DiskFull",instance=~"db-\.\*"\}/);
+  assert.match(await notice().innerText(), /2 matchers · duration 2h30m · comment “Disk swap on the db tier, "CHG-42" — back by 06:00”/);
+  assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']], 'what was typed is still there');
+  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
+  assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+  assert.equal(await dialog().getByRole('radio', { name: '2h30m', exact: true }).count(), 0);
+  assert.equal(new URL(page.url()).hash, '#/alerts');
+  await preview().getByText('Matches 3 current alerts').waitFor();
+  await screenshotBothThemes(page, 'silence-link-arrived');
+
+  await notice().getByRole('button', { name: 'Keep mine' }).click();
+  assert.equal(await notice().count(), 0);
+  assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']]);
+  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
+  assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+
+  // A link by the Electron host's event: offered the same way; "Open the link" fills the form with it.
+  const fromChat: SilenceLink = { matchers: [{ name: 'instance', value: 'db-1:9100', isRegex: false, isEqual: true }], durationMs: 4 * 3_600_000, comment: 'from chat' };
+  consoleHost.core.emit('ui.openSilence', { ok: true, link: fromChat });
+  await notice().getByText('{instance="db-1:9100"}', { exact: false }).waitFor();
+  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
+  await notice().getByRole('button', { name: 'Open the link' }).click();
+  await waitFor('the form holding the link', async () => (await comment().inputValue()) === 'from chat', 10_000);
+  assert.equal(await notice().count(), 0);
+  assert.deepEqual(await editorMatchers(), [['instance', '=', 'db-1:9100']]);
+  assert.equal(await dialog().getByRole('radio', { name: '4h', exact: true }).isChecked(), true);
+  await preview().getByText('Matches 2 current alerts').waitFor();
+
+  // An editor without edits is simply replaced by the next link, no notice.
+  consoleHost.core.emit('ui.openSilence', { ok: true, link: { matchers: [LINK.matchers[0]!] } });
+  await waitFor('the editor replaced', async () => JSON.stringify(await editorMatchers()) === JSON.stringify([['alertname', '=', 'DiskFull']]), 10_000);
+  assert.equal(await notice().count(), 0);
+  assert.equal(await comment().inputValue(), '');
+  await dialog().getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await client.silences()).filter((s) => s.status.state === 'active').length, 0, 'nothing created');
+});
+
+test("a link the Electron host refused shows its error and text in the Alerts pane; a payload the window does not read is refused", async () => {
+  await page.getByRole('button', { name: 'Servers' }).first().click();
+  const text = 'ops-console://silence/new?matchers={instance=~"db-[0-9"}&comment=<img src=x onerror=alert(1)>';
+  consoleHost.core.emit('ui.openSilence', { ok: false, error: 'parameter matchers: invalid regular expression in instance=~"db-[0-9": Unterminated character class', text });
+  const error = page.getByRole('alert').filter({ hasText: 'This silence link cannot be opened' });
+  await error.waitFor();
+  await page.getByRole('region', { name: 'Alerts' }).waitFor();
+  assert.match(await error.innerText(), /parameter matchers: invalid regular expression in instance=~"db-\[0-9": Unterminated character class/);
+  assert.ok((await error.innerText()).includes(`Link: ${text}`), 'the link as text, not markup');
+  assert.equal(await error.locator('img').count(), 0);
+  assert.equal(await dialog().count(), 0);
+  await page.setViewportSize({ width: 1280, height: 520 });
+  await screenshotBothThemes(page, 'silence-link-refused');
+  await error.getByRole('button', { name: 'Dismiss link error' }).click();
+  assert.equal(await error.count(), 0);
+
+  // Not the contract's shape (a bare link, as the first version of the event sent): refused, nothing opened.
+  consoleHost.core.emit('ui.openSilence', { matchers: LINK.matchers } as never);
+  await error.getByText('the app passed on a silence link in a form this window does not read').waitFor();
+  assert.equal(await dialog().count(), 0);
+  await error.getByRole('button', { name: 'Dismiss link error' }).click();
 });

@@ -2,12 +2,13 @@
  * ops-console:// links (see preload/contract/links.ts): the app registers itself for the protocol, and the
  * operating system hands it a link as macOS' `open-url` event, or on Windows and Linux on the command line
  * (of the first instance, or of a second one, whose argv the single-instance lock forwards). Every link is
- * read with the shared parseSilenceLink; anything else is refused: logged, no window shown, nothing opened.
- * A valid link only opens the silence editor filled in; nothing is created until the user presses Create.
+ * read with the shared parseSilenceLink. A valid link only opens the silence editor filled in (nothing is
+ * created until the user presses Create); anything else is refused: logged, and passed on to the window as a
+ * refusal (its reason and its text, bounded) so that the user sees why nothing opened.
  */
 import { app } from 'electron';
 import { resolve } from 'node:path';
-import { LINK_PROTOCOL, parseSilenceLink, type SilenceLink } from '../../preload/contract';
+import { LINK_LIMITS, LINK_PROTOCOL, boundedText, openSilenceEvent, refusedSilenceEvent, type OpenSilenceEvent } from '../../preload/contract';
 
 /** Links that arrive before the window can take them (macOS sends `open-url` before ready), at most this many. */
 const MAX_EARLY = 10;
@@ -17,8 +18,8 @@ export interface DeepLinkRouter {
   handle(url: string): void;
   /** A command line: its ops-console: arguments are links, the rest is not ours. */
   handleArgv(argv: readonly string[]): void;
-  /** From now on valid links go to `open` (the ones held until now first, in order). */
-  deliverTo(open: (link: SilenceLink) => void): void;
+  /** From now on links (valid or refused) go to `open` (the ones held until now first, in order). */
+  deliverTo(open: (event: OpenSilenceEvent) => void): void;
 }
 
 export function isDeepLinkArg(arg: string): boolean {
@@ -31,22 +32,21 @@ export function withoutDeepLinks(argv: readonly string[]): string[] {
 }
 
 export function createDeepLinkRouter(log: (message: string) => void): DeepLinkRouter {
-  let open: ((link: SilenceLink) => void) | null = null;
-  const early: SilenceLink[] = [];
-  const shown = (url: string) => JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url);
+  let open: ((event: OpenSilenceEvent) => void) | null = null;
+  const early: OpenSilenceEvent[] = [];
+  const shown = (url: string) => JSON.stringify(boundedText(url, LINK_LIMITS.shownChars + 1));
   const handle = (url: string) => {
+    let event: OpenSilenceEvent;
     if (!isDeepLinkArg(url)) {
       log(`refused a link that is not ${LINK_PROTOCOL}: ${shown(url)}`);
-      return;
+      event = refusedSilenceEvent(url, `not an ${LINK_PROTOCOL}:// link; the app opens only ${LINK_PROTOCOL}://silence/new?matchers=… links`);
+    } else {
+      event = openSilenceEvent(url);
+      if (!event.ok) log(`refused ${shown(url)}: ${event.error}`);
     }
-    const r = parseSilenceLink(url);
-    if (!r.ok) {
-      log(`refused ${shown(url)}: ${r.error}`);
-      return;
-    }
-    if (open) open(r.value);
+    if (open) open(event);
     else {
-      early.push(r.value);
+      early.push(event);
       if (early.length > MAX_EARLY) early.shift();
     }
   };
@@ -57,9 +57,20 @@ export function createDeepLinkRouter(log: (message: string) => void): DeepLinkRo
     },
     deliverTo: (fn) => {
       open = fn;
-      for (const link of early.splice(0)) fn(link);
+      for (const event of early.splice(0)) fn(event);
     },
   };
+}
+
+/**
+ * Where the links go once the page has loaded: the window is shown and focused, valid link or not (a refused
+ * one is shown as an error in the Alerts pane), and the renderer is told with `ui.openSilence`.
+ */
+export function deliverToWindow(router: DeepLinkRouter, showWindow: () => void, emit: (name: 'ui.openSilence', payload: OpenSilenceEvent) => void): void {
+  router.deliverTo((event) => {
+    showWindow();
+    emit('ui.openSilence', event);
+  });
 }
 
 /**

@@ -17,7 +17,7 @@ import { createNativeNotifier } from './notifications';
 import { openNotificationTarget } from '../../preload/contract';
 import { wirePower } from './power';
 import { warmHttpStack } from '../clients/http-warmup';
-import { installDeepLinks, isDeepLinkArg, withoutDeepLinks } from './deep-links';
+import { deliverToWindow, installDeepLinks, withoutDeepLinks } from './deep-links';
 
 const distDir = __dirname; // dist/electron
 const indexPath = join(distDir, '..', 'renderer', 'index.html');
@@ -102,13 +102,9 @@ async function start(): Promise<void> {
     showWindow();
     core.emit('notify.focusAlert', { fingerprint });
   };
-  // Once the page has loaded, its stores listen: a silence link opens the editor (the renderer's 'ui.openSilence').
-  win.webContents.once('did-finish-load', () =>
-    deepLinks.deliverTo((link) => {
-      showWindow();
-      core.emit('ui.openSilence', link);
-    }),
-  );
+  // Once the page has loaded, its stores listen: a silence link shows the window and opens the editor, a
+  // refused one shows why (the renderer's 'ui.openSilence').
+  win.webContents.once('did-finish-load', () => deliverToWindow(deepLinks, showWindow, (name, payload) => core.emit(name, payload)));
   // Closing the window keeps the app in the tray; Quit (tray menu, Cmd+Q) really quits.
   win.on('close', (e) => {
     if (quitting) return;
@@ -164,8 +160,8 @@ async function start(): Promise<void> {
   const firstOpen = opts.open ?? fileToOpen(withoutDeepLinks(process.argv).slice(app.isPackaged ? 0 : 1));
   for (const path of [...(firstOpen ? [firstOpen] : []), ...earlyOpens.splice(0)]) openIncidentFile(path);
   app.on('second-instance', (_e, argv) => {
-    // Launching the app again shows it; a link shows it only when it is valid (a refused one opens nothing).
-    if (!argv.some(isDeepLinkArg)) showWindow();
+    // Launching the app again shows it (a link, valid or refused, is shown by its delivery too).
+    showWindow();
     deepLinks.handleArgv(argv);
     const path = fileToOpen(withoutDeepLinks(argv).slice(app.isPackaged ? 0 : 1));
     if (path) openIncidentFile?.(path);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { request } from './define';
-import type { SilenceLink } from './links';
+import type { OpenSilenceEvent } from './links';
 
 export type AlertmanagerState = 'active' | 'suppressed' | 'unprocessed';
 
@@ -151,6 +151,9 @@ export interface AlertEvents {
   'alerts.update': AlertsUpdate;
   'alerts.silences': SilencesState;
   'alerts.pending': PendingAlertsState;
-  /** The host (an ops-console:// silence link) asks the renderer to open the silence editor prefilled; nothing is created. */
-  'ui.openSilence': SilenceLink;
+  /**
+   * The host read an ops-console:// silence link: the renderer opens the silence editor prefilled (nothing is
+   * created), or for a refused link shows why. Checked with openSilenceEventSchema (readOpenSilenceEvent).
+   */
+  'ui.openSilence': OpenSilenceEvent;
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { SilenceMatcher } from './alerts';
-import { LINK_LIMITS, formatSilenceDuration, formatSilenceLink, looksLikeSilenceLink, parseSilenceLink, type SilenceLink } from './links';
+import { LINK_LIMITS, boundedText, formatSilenceDuration, formatSilenceLink, looksLikeSilenceLink, openSilenceEvent, openSilenceEventSchema, parseSilenceLink, readOpenSilenceEvent, type SilenceLink } from './links';
 import { matcherFromOp, type MatchOp } from '../../main/alerts/alert-filter';
 import { parseSilenceDuration } from '../../main/alerts/silence-logic';
 
@@ -146,5 +146,51 @@ describe('silence links', () => {
     assert.ok(d.ok);
     const r = parseSilenceLink(`ops-console://silence/new?matchers={a="b"}&duration=1w%202d`);
     assert.deepEqual(r, { ok: true, value: { matchers: [m('a', '=', 'b')], durationMs: d.value } });
+  });
+});
+
+describe('the ui.openSilence event (host to renderer)', () => {
+  const link: SilenceLink = { matchers: [m('alertname', '=', 'DiskFull')], durationMs: 3_600_000, comment: 'swap' };
+
+  it('carries a parsed link, or a refusal with its reason and the text cut to its bound', () => {
+    const ok = openSilenceEvent(format(link));
+    assert.deepEqual(ok, { ok: true, link });
+    assert.deepEqual(readOpenSilenceEvent(ok), ok);
+    const long = `ops-console://silence/new?matchers={a="${'😀'.repeat(5000)}"}`;
+    const refused = openSilenceEvent(long);
+    assert.equal(refused.ok, false);
+    if (refused.ok) return;
+    assert.ok(refused.text.length <= LINK_LIMITS.shownChars && refused.text.endsWith('…'));
+    assert.doesNotThrow(() => encodeURIComponent(refused.text), 'no half surrogate pair at the cut');
+    assert.match(refused.error, /^the link is \d+ characters long/);
+    assert.ok(openSilenceEventSchema.safeParse(refused).success);
+    assert.deepEqual(readOpenSilenceEvent(refused), refused);
+  });
+
+  it('the renderer reads nothing it was not meant to: wrong shapes, unbounded strings and invalid links are refused without their text', () => {
+    const notRead = 'the app passed on a silence link in a form this window does not read';
+    for (const bad of [
+      null,
+      'ops-console://silence/new?matchers={a="b"}',
+      link,
+      { ok: true, link, extra: 1 },
+      { ok: true, link: { ...link, matchers: [] } },
+      { ok: true, link: { ...link, comment: 'c'.repeat(LINK_LIMITS.commentChars + 1) } },
+      { ok: true, link: { matchers: [{ name: '1bad', value: '', isRegex: false, isEqual: true }] } },
+      { ok: false, error: 'e'.repeat(LINK_LIMITS.errorChars + 1), text: '' },
+      { ok: false, error: 'why', text: 't'.repeat(LINK_LIMITS.shownChars + 1) },
+    ]) {
+      assert.deepEqual(readOpenSilenceEvent(bad), { ok: false, error: notRead, text: '' }, JSON.stringify(bad)?.slice(0, 100));
+    }
+    // Well-formed but not a link parseSilenceLink would give: a regex that does not compile, a duration of 0.5 s.
+    const badRegex = readOpenSilenceEvent({ ok: true, link: { matchers: [m('a', '=~', 'x')].map((x) => ({ ...x, value: '(' })) } });
+    assert.equal(badRegex.ok, false);
+    assert.equal(readOpenSilenceEvent({ ok: true, link: { ...link, durationMs: 1.5 } }).ok, false);
+  });
+
+  it('boundedText cuts with an ellipsis, keeps short text whole', () => {
+    assert.equal(boundedText('abc', 3), 'abc');
+    assert.equal(boundedText('abcd', 3), 'ab…');
+    assert.equal(boundedText('a😀b', 3), 'a…');
   });
 });

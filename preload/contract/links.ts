@@ -7,6 +7,7 @@
  * Parameters are percent-encoded (a literal `+` stays a `+`: hand-written regexes like `db-[0-9]+` keep it).
  * The Electron host, the renderer and the tests all read and write links through this file only.
  */
+import { z } from 'zod';
 import type { SilenceMatcher } from './alerts';
 import { formatMatcher, parseFilter } from '../../main/alerts/alert-filter';
 import { parseSilenceDuration } from '../../main/alerts/silence-logic';
@@ -20,6 +21,9 @@ export const LINK_LIMITS = {
   linkChars: 8 * 1024,
   matchers: 64,
   commentChars: 1000,
+  /** A refused link's text as the host passes it on (and logs it), and a refusal's reason. */
+  shownChars: 200,
+  errorChars: 600,
 } as const;
 
 /** What a silence link carries: what the silence editor opens with (nothing is created by a link). */
@@ -28,6 +32,14 @@ export interface SilenceLink {
   durationMs?: number;
   comment?: string;
 }
+
+/**
+ * The Electron host's `ui.openSilence` event: a link it read from the OS (open-url, a command line), either
+ * parsed (the renderer opens the editor) or refused (the renderer shows `error`, and `text`, the link as it
+ * came, cut to LINK_LIMITS.shownChars). Built with openSilenceEvent / refusedSilenceEvent, checked with
+ * openSilenceEventSchema on both sides.
+ */
+export type OpenSilenceEvent = { ok: true; link: SilenceLink } | { ok: false; error: string; text: string };
 
 export type LinkResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -180,4 +192,55 @@ function queryOf(t: string): string | null {
   if (rest === '') return '';
   if (!rest.startsWith('?')) return null;
   return rest.slice(1);
+}
+
+/** A text cut to `max` characters (an ellipsis marks the cut), never splitting a surrogate pair. */
+export function boundedText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+const linkMatcherSchema = z
+  .object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(200), value: z.string().max(LINK_LIMITS.linkChars), isRegex: z.boolean(), isEqual: z.boolean() })
+  .strict();
+const silenceLinkSchema = z
+  .object({
+    matchers: z.array(linkMatcherSchema).min(1).max(LINK_LIMITS.matchers),
+    durationMs: z.number().int().positive().finite().optional(),
+    comment: z.string().min(1).max(LINK_LIMITS.commentChars).optional(),
+  })
+  .strict();
+
+/** The `ui.openSilence` payload, as the host sends it and the renderer accepts it. */
+export const openSilenceEventSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), link: silenceLinkSchema }).strict(),
+  z.object({ ok: z.literal(false), error: z.string().min(1).max(LINK_LIMITS.errorChars), text: z.string().max(LINK_LIMITS.shownChars) }).strict(),
+]);
+
+/** The event for a link the host read: parsed, or refused with its reason and (bounded) text. */
+export function openSilenceEvent(text: string): OpenSilenceEvent {
+  const r = parseSilenceLink(text);
+  return r.ok ? { ok: true, link: r.value } : refusedSilenceEvent(text, r.error);
+}
+
+export function refusedSilenceEvent(text: string, error: string): OpenSilenceEvent {
+  return { ok: false, error: boundedText(error, LINK_LIMITS.errorChars), text: boundedText(text.trim(), LINK_LIMITS.shownChars) };
+}
+
+/**
+ * Reads a `ui.openSilence` payload (the renderer's side of the boundary): a valid event, or a refusal that
+ * says the host sent something else (never the payload's own text: it was not checked).
+ */
+export function readOpenSilenceEvent(payload: unknown): OpenSilenceEvent {
+  const r = openSilenceEventSchema.safeParse(payload);
+  if (!r.success) return { ok: false, error: 'the app passed on a silence link in a form this window does not read', text: '' };
+  if (!r.data.ok) return r.data;
+  // Only what parseSilenceLink would have given (a regex that compiles, a duration the editor takes): written
+  // out and read back, as a link pasted here would be.
+  const text = formatSilenceLink(r.data.link);
+  const back = text.ok ? parseSilenceLink(text.value) : text;
+  return back.ok ? { ok: true, link: back.value } : { ok: false, error: back.error, text: '' };
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { parseSilenceLink, SILENCE_ROUTE, type SilenceLink } from '../../../preload/contract';
+import { parseSilenceLink, readOpenSilenceEvent, SILENCE_ROUTE, type SilenceLink } from '../../../preload/contract';
 import { onTopic } from './event-router';
 
 export type PaneName = 'Servers' | 'Alerts' | 'Logs' | 'Incidents';
@@ -22,9 +22,11 @@ export interface AlertFocus {
 
 /**
  * A silence link to open (the `#/alerts/silence/new?…` route, or the Electron host's `ui.openSilence`): the
- * Alerts pane opens the silence editor prefilled with `link`, or shows `error` and opens nothing.
+ * Alerts pane opens the silence editor prefilled with `link` (or, when the open editor holds edits, offers
+ * it there), or shows `error` and opens nothing. `text` is the refused link as the host passed it on (bounded;
+ * a route's text is in the address bar already).
  */
-export type SilenceRequest = ({ link: SilenceLink } | { error: string }) & { nonce: number };
+export type SilenceRequest = ({ link: SilenceLink } | { error: string; text?: string }) & { nonce: number };
 
 interface UiState {
   pane: PaneName;
@@ -37,6 +39,8 @@ interface UiState {
   /** Reads a silence link (either spelling) and asks the Alerts pane to open it, or to say what is wrong with it. */
   openSilenceLink(text: string): void;
   openSilence(link: SilenceLink): void;
+  /** A link the host refused (or could not pass on): shown as the link error, nothing opened. */
+  refuseSilenceLink(error: string, text?: string): void;
   dismissSilenceRequest(): void;
 }
 
@@ -93,6 +97,10 @@ export const useUiStore = create<UiState>((set, get) => ({
     get().setPane('Alerts');
     set({ silenceRequest: { link, nonce: nonce() } });
   },
+  refuseSilenceLink: (error, text) => {
+    get().setPane('Alerts');
+    set({ silenceRequest: { error, ...(text ? { text } : {}), nonce: nonce() } });
+  },
   dismissSilenceRequest: () => set({ silenceRequest: null }),
 }));
 
@@ -102,5 +110,9 @@ if (typeof window !== 'undefined') {
     if (isSilenceRoute(location.hash)) useUiStore.getState().openSilenceLink(location.hash);
   });
 }
-// Electron: the host read an ops-console:// link (already parsed with the same parseSilenceLink).
-onTopic('ui.openSilence', (link) => useUiStore.getState().openSilence(link));
+// Electron: the host read an ops-console:// link with the same parseSilenceLink; checked again at this side.
+onTopic('ui.openSilence', (payload) => {
+  const event = readOpenSilenceEvent(payload);
+  if (event.ok) useUiStore.getState().openSilence(event.link);
+  else useUiStore.getState().refuseSilenceLink(event.error, event.text);
+});

@@ -84,7 +84,12 @@ export function AlertsPane() {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [cursor, setCursor] = useState(0);
   const [openFp, setOpenFp] = useState<string | null>(null);
-  const [editor, setEditor] = useState<{ matchers: SilenceMatcher[]; title: string; key: number; link?: SilenceLink } | null>(null);
+  // `arrived`: a silence link that came while the editor held edits, offered in the editor instead of replacing them.
+  const [editor, setEditor] = useState<{ matchers: SilenceMatcher[]; title: string; key: number; link?: SilenceLink; arrived?: SilenceLink } | null>(null);
+  const editorNow = useRef(editor);
+  editorNow.current = editor;
+  // Whether the open editor holds edits (it says so through onEditedChange).
+  const editorEdited = useRef(false);
   const [help, setHelp] = useState(false);
   const [markSince, setMarkSince] = useState(() => readLastLooked(environment) || Date.now());
   const filterRef = useRef<HTMLInputElement>(null);
@@ -177,6 +182,7 @@ export function AlertsPane() {
     if (alerts.length === 0) return;
     const first = alerts[0]!;
     const title = alerts.length === 1 ? `${first.labels.alertname ?? ''} ${first.labels.instance ?? ''}`.trim() : `${alerts.length} alerts`;
+    editorEdited.current = false;
     setEditor({ matchers: prefillMatchers(alerts), title, key: Date.now() });
   }
 
@@ -193,12 +199,20 @@ export function AlertsPane() {
   }, [alertFocus, shown]);
 
   // A silence link (the route or the Electron host): the editor opens filled in; nothing is created until
-  // Create is pressed. An invalid link opens nothing: its error shows above (silenceRequest.error).
+  // Create is pressed. An open editor without edits is replaced; one with edits keeps them and offers the
+  // link in a notice (its "Open the link" replaces the form). An invalid link opens nothing: its error shows
+  // above (silenceRequest.error).
+  const openLinkEditor = (link: SilenceLink, key: number) => {
+    editorEdited.current = false;
+    setEditor({ matchers: link.matchers, title: 'from a link', key, link });
+  };
   useEffect(() => {
     if (!shown || !silenceRequest || !('link' in silenceRequest) || handledSilenceLink.current === silenceRequest.nonce) return;
     handledSilenceLink.current = silenceRequest.nonce;
     const { link } = silenceRequest;
-    setEditor({ matchers: link.matchers, title: 'from a link', key: Date.now(), link });
+    const open = editorNow.current;
+    if (open && editorEdited.current) setEditor({ ...open, arrived: link });
+    else openLinkEditor(link, silenceRequest.nonce);
     useUiStore.getState().dismissSilenceRequest();
   }, [silenceRequest, shown]);
 
@@ -333,6 +347,11 @@ export function AlertsPane() {
           <div className="grow">
             <strong>This silence link cannot be opened; no editor was opened and nothing was created.</strong>
             <span className="link-error-text">{silenceRequest.error}</span>
+            {silenceRequest.text && (
+              <span className="link-error-link">
+                Link: <span className="mono">{silenceRequest.text}</span>
+              </span>
+            )}
           </div>
           <button type="button" aria-label="Dismiss link error" onClick={() => useUiStore.getState().dismissSilenceRequest()}>
             ✕
@@ -417,6 +436,12 @@ export function AlertsPane() {
           initialComment={editor.link?.comment}
           title={editor.title}
           defaultAuthor={silencesState.user}
+          arrivedLink={editor.arrived}
+          onEditedChange={(edited) => {
+            editorEdited.current = edited;
+          }}
+          onOpenArrived={() => editor.arrived && openLinkEditor(editor.arrived, Date.now() + Math.random())}
+          onKeepMine={() => setEditor((cur) => cur && { ...cur, arrived: undefined })}
           onClose={() => setEditor(null)}
           onCreated={(text) => {
             setEditor(null);

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { formatSilenceDuration, type PreviewResult, type SilenceMatcher } from '../../../../preload/contract';
+import { boundedText, formatMatchers, formatSilenceDuration, type PreviewResult, type SilenceLink, type SilenceMatcher } from '../../../../preload/contract';
 import { getBridge } from '../../bridge';
 import { useAlertsStore } from '../../store/alerts-store';
 import { matcherFromOp, opOf, regexProblem, type MatchOp } from '../../../../main/alerts/alert-filter';
@@ -19,6 +19,14 @@ interface Props {
   initialComment?: string;
   defaultAuthor: string;
   title: string;
+  /** A silence link that arrived while this editor held edits: offered in a notice, the edits stay. */
+  arrivedLink?: SilenceLink;
+  /** Whether the form holds edits (matchers, duration, comment or author changed from what it opened with). */
+  onEditedChange?(edited: boolean): void;
+  /** "Open the link": the form is replaced with the arrived link's content. */
+  onOpenArrived?(): void;
+  /** "Keep mine": the notice goes, the edits stay. */
+  onKeepMine?(): void;
   onClose(): void;
   onCreated(message: string): void;
 }
@@ -29,7 +37,7 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export function SilenceEditor({ initialMatchers, initialDurationMs, initialComment, defaultAuthor, title, onClose, onCreated }: Props) {
+export function SilenceEditor({ initialMatchers, initialDurationMs, initialComment, defaultAuthor, title, arrivedLink, onEditedChange, onOpenArrived, onKeepMine, onClose, onCreated }: Props) {
   const [matchers, setMatchers] = useState<SilenceMatcher[]>(() => (initialMatchers.length ? initialMatchers : [{ name: 'alertname', value: '', isRegex: false, isEqual: true }]));
   const [durations] = useState(() =>
     initialDurationMs === undefined || DURATIONS.some((d) => d.ms === initialDurationMs) ? DURATIONS : [...DURATIONS, { label: formatSilenceDuration(initialDurationMs), ms: initialDurationMs }],
@@ -49,6 +57,13 @@ export function SilenceEditor({ initialMatchers, initialDurationMs, initialComme
   const id = useId();
   // A link can open the editor as the app starts, before the first alerts arrive: count again when they do.
   const alertsArrived = useAlertsStore((s) => s.seq > 0);
+  // Edits: what the form holds differs from what it opened with (typed back to the same is no edit).
+  const formNow = JSON.stringify([matchers, duration, duration === 'custom' ? customEnd : null, comment]);
+  const [formOpened] = useState(formNow);
+  const edited = formNow !== formOpened || (typedAuthor !== null && typedAuthor !== defaultAuthor);
+  useEffect(() => {
+    onEditedChange?.(edited);
+  }, [edited, onEditedChange]);
 
   useEffect(() => {
     dialogRef.current?.querySelector<HTMLElement>('textarea')?.focus();
@@ -143,6 +158,7 @@ export function SilenceEditor({ initialMatchers, initialDurationMs, initialComme
         }}
       >
         <h2>New silence <span className="muted">· {title}</span></h2>
+        {arrivedLink && <ArrivedLinkNotice link={arrivedLink} onOpen={() => onOpenArrived?.()} onKeep={() => onKeepMine?.()} />}
         <fieldset>
           <legend>Matchers</legend>
           {matchers.map((m, i) => (
@@ -238,6 +254,39 @@ export function SilenceEditor({ initialMatchers, initialDurationMs, initialComme
             {busy ? 'Creating…' : 'Create silence'}
           </button>
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** Characters of the arrived link's matchers and comment shown in the notice (the whole link opens with the button). */
+const NOTICE_MATCHERS_CHARS = 300;
+const NOTICE_COMMENT_CHARS = 160;
+
+/** A silence link that arrived while the form held edits: the edits stay until the user chooses. */
+function ArrivedLinkNotice({ link, onOpen, onKeep }: { link: SilenceLink; onOpen(): void; onKeep(): void }) {
+  const details = [
+    `${link.matchers.length} matcher${link.matchers.length === 1 ? '' : 's'}`,
+    ...(link.durationMs !== undefined ? [`duration ${formatSilenceDuration(link.durationMs)}`] : []),
+    ...(link.comment ? [`comment “${boundedText(link.comment, NOTICE_COMMENT_CHARS)}”`] : []),
+  ];
+  return (
+    <div className="link-arrived" role="status">
+      <div className="link-arrived-text">
+        <strong>
+          A silence link arrived: <span className="mono">{boundedText(formatMatchers(link.matchers), NOTICE_MATCHERS_CHARS)}</span>
+        </strong>
+        <span className="muted">
+          {details.join(' · ')}. What you typed stays until you choose.
+        </span>
+      </div>
+      <div className="link-arrived-actions">
+        <button type="button" onClick={onOpen}>
+          Open the link
+        </button>
+        <button type="button" onClick={onKeep}>
+          Keep mine
+        </button>
       </div>
     </div>
   );
