@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { AlertView, FleetThresholds, ServerTile } from '../../preload/contract';
 import type { MatrixSeries, SamplePair, VectorSample } from '../clients/prometheus';
 import { roundForDisplay } from '../../preload/contract';
-import { colourTile, diffTiles, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
+import fc from 'fast-check';
+import { colourTile, compareWorstFirst, sortWorstFirst, diffTiles, emptyValues, visiblySame, firingByInstance, hostOf, maxByInstance, mergeTiles, resolveQueries, scopeToInstance, summarize, DEFAULT_QUERIES } from './fleet-model';
 import { pollSource, pollSparklines, queryHistory, SparklineGrid, wireSparklines, type FleetQueryClient } from './fleet-poll';
 
 const T: FleetThresholds = { cpu: { warning: 80, critical: 95 }, memory: { warning: 85, critical: 95 }, disk: { warning: 80, critical: 90 } };
@@ -20,6 +21,45 @@ test('colour follows the runbook thresholds, worst metric wins, down beats every
   assert.deepEqual(colourTile(true, v(null, NaN, null), T), { state: 'ok', reasons: [] });
   const custom: FleetThresholds = { ...T, cpu: { warning: 50, critical: 60 } };
   assert.equal(colourTile(true, v(55, 0, 0), custom).state, 'warning');
+});
+
+test('colourTile agrees with the rule as written (critical metrics, else warning metrics, in cpu/memory/disk order) for any values', () => {
+  const value = fc.oneof(fc.constant(null), fc.constant(NaN), fc.constant(Infinity), fc.double({ min: -10, max: 120, noNaN: true }));
+  fc.assert(
+    fc.property(fc.boolean(), value, value, value, (up, cpu, memory, disk) => {
+      const values = { ...emptyValues(), cpu, memory, disk };
+      const crit: string[] = [];
+      const warn: string[] = [];
+      for (const m of ['cpu', 'memory', 'disk'] as const) {
+        const x = values[m];
+        if (x === null || !Number.isFinite(x)) continue;
+        if (x >= T[m].critical) crit.push(m);
+        else if (x >= T[m].warning) warn.push(m);
+      }
+      const expected = !up ? { state: 'down', reasons: [] } : crit.length ? { state: 'critical', reasons: crit } : warn.length ? { state: 'warning', reasons: warn } : { state: 'ok', reasons: [] };
+      assert.deepEqual({ ...colourTile(up, values, T) }, expected);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('sortWorstFirst puts tiles in compareWorstFirst order', () => {
+  const tile = fc.record({
+    state: fc.constantFrom('ok', 'warning', 'critical', 'down' as const),
+    alertsFiring: fc.nat(3),
+    cpu: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+    memory: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+    instance: fc.constantFrom('a', 'B', 'b', 'é', 'a:9100', 'z'),
+    source: fc.constantFrom('p1', 'p2'),
+  });
+  fc.assert(
+    fc.property(fc.array(tile, { maxLength: 40 }), (specs) => {
+      const tiles = specs.map((x, i) => ({ id: String(i), instance: x.instance, source: x.source, state: x.state, alertsFiring: x.alertsFiring, values: { ...emptyValues(), cpu: x.cpu, memory: x.memory } }) as unknown as ServerTile);
+      const expected = [...tiles].sort(compareWorstFirst).map((t) => t.id);
+      assert.deepEqual(sortWorstFirst([...tiles]).map((t) => t.id), expected);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('disk takes the fullest filesystem per instance and skips NaN series', () => {

@@ -57,24 +57,33 @@ export interface Coloured {
   reasons: FleetMetric[];
 }
 
-/** Colour by the runbooks' thresholds; a down target is critical-and-down whatever its last values. */
+/** The reasons of a tile with none, shared by every such tile (frozen: a push would throw, not leak). */
+const NO_REASONS = Object.freeze([]) as unknown as FleetMetric[];
+const NO_ALERTS = Object.freeze([]) as unknown as string[];
+const DOWN: Coloured = Object.freeze({ state: 'down', reasons: NO_REASONS });
+const OK: Coloured = Object.freeze({ state: 'ok', reasons: NO_REASONS });
+
+/**
+ * Colour by the runbooks' thresholds; a down target is critical-and-down whatever its last values. Runs for
+ * every tile of every poll (2,000 at once on a switch, before any of it is optimised), so a tile within its
+ * thresholds allocates nothing.
+ */
 export function colourTile(up: boolean, values: FleetValues, t: FleetThresholds): Coloured {
-  if (!up) return { state: 'down', reasons: [] };
-  const crit: FleetMetric[] = [];
-  const warn: FleetMetric[] = [];
-  for (const m of ['cpu', 'memory', 'disk'] as const) {
-    const v = values[m];
-    if (v === null || !Number.isFinite(v)) continue;
-    if (v >= t[m].critical) crit.push(m);
-    else if (v >= t[m].warning) warn.push(m);
-  }
-  if (crit.length) return { state: 'critical', reasons: crit };
-  if (warn.length) return { state: 'warning', reasons: warn };
-  return { state: 'ok', reasons: [] };
+  if (!up) return DOWN;
+  const cpu = metricState('cpu', values.cpu, t);
+  const memory = metricState('memory', values.memory, t);
+  const disk = metricState('disk', values.disk, t);
+  if (cpu !== 'warning' && cpu !== 'critical' && memory !== 'warning' && memory !== 'critical' && disk !== 'warning' && disk !== 'critical') return OK;
+  const state: TileState = cpu === 'critical' || memory === 'critical' || disk === 'critical' ? 'critical' : 'warning';
+  const reasons: FleetMetric[] = [];
+  if (cpu === state) reasons.push('cpu');
+  if (memory === state) reasons.push('memory');
+  if (disk === state) reasons.push('disk');
+  return { state, reasons };
 }
 
 export function metricState(metric: FleetMetric, value: number | null, t: FleetThresholds): TileState | null {
-  if (value === null || !(metric === 'cpu' || metric === 'memory' || metric === 'disk')) return null;
+  if (value === null || !Number.isFinite(value) || !(metric === 'cpu' || metric === 'memory' || metric === 'disk')) return null;
   if (value >= t[metric].critical) return 'critical';
   if (value >= t[metric].warning) return 'warning';
   return 'ok';
@@ -128,7 +137,7 @@ export function buildSourceTiles(poll: SourcePoll, thresholds: FleetThresholds):
       diskMount: poll.metrics.disk?.get(instance)?.detail ?? null,
       reasons,
       alertsFiring: 0,
-      alertFingerprints: [],
+      alertFingerprints: NO_ALERTS,
     } satisfies ServerTile;
   });
 }
@@ -170,7 +179,7 @@ export function mergeTiles(bySource: Iterable<ServerTile[]>, firing: Map<string,
       tiles.push(alerts.length || t.alertsFiring ? { ...t, alertsFiring: alerts.length, alertFingerprints: alerts.map((a) => a.fingerprint) } : t);
     }
   }
-  return tiles.sort(compareWorstFirst);
+  return sortWorstFirst(tiles);
 }
 
 /** One collator for every comparison (localeCompare's default order, without building one per call). */
@@ -184,6 +193,17 @@ export function compareWorstFirst(a: ServerTile, b: ServerTile): number {
     textOrder.compare(a.instance, b.instance) ||
     textOrder.compare(a.source, b.source)
   );
+}
+
+/**
+ * Sorts in place in compareWorstFirst's order, each tile's keys read once instead of in every comparison (a
+ * fleet of 2,000 is ~22,000 comparisons, the first poll's before any of it is optimised).
+ */
+export function sortWorstFirst(tiles: ServerTile[]): ServerTile[] {
+  const keyed = tiles.map((t) => ({ t, rank: STATE_RANK[t.state], alerts: t.alertsFiring, worst: worstValue(t) }));
+  keyed.sort((a, b) => a.rank - b.rank || b.alerts - a.alerts || b.worst - a.worst || textOrder.compare(a.t.instance, b.t.instance) || textOrder.compare(a.t.source, b.t.source));
+  for (let i = 0; i < keyed.length; i++) tiles[i] = keyed[i]!.t;
+  return tiles;
 }
 
 function worstValue(t: ServerTile): number {
