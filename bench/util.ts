@@ -1,6 +1,6 @@
 /** Shared helpers of the benchmarks: waits, process stats from /proc, the console core as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +99,8 @@ export interface CoreProcess {
  * scripts/build.mjs, which the bench runs first), in its own
  * process so that its RSS and CPU are the core's alone.
  * Diagnostics, for every core the bench or a profiling tool spawns (not set by a normal run):
- * BENCH_CORE_NODE_FLAGS adds Node/V8 flags (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ * BENCH_CORE_NODE_FLAGS adds Node/V8 flags (e.g. `--trace-gc`, `--cpu-prof --cpu-prof-dir=/tmp/p`);
+ * BENCH_CORE_STDOUT=<file> appends the core's standard output to that file (e.g. what --trace-gc prints).
  */
 export async function spawnCore(config: ConsoleConfigInput, opts: { extraNodeArgs?: string[] } = {}): Promise<CoreProcess> {
   const flags = (process.env.BENCH_CORE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
@@ -124,6 +125,7 @@ export async function spawnCore(config: ConsoleConfigInput, opts: { extraNodeArg
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`core did not start within 60 s: ${err}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
+      if (process.env.BENCH_CORE_STDOUT) appendFileSync(process.env.BENCH_CORE_STDOUT, d);
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m) {
