@@ -92,7 +92,7 @@ export async function measureFleet(browser: Browser, stack: DemoStack, instances
       tilesMessageChars: tilesMsg?.chars ?? null,
       firstTile: tTiles - t0,
     };
-    process.stderr.write(`[fleet ${instances}] ms from the switch: ${JSON.stringify(phases)}\n`);
+    process.stderr.write(`[fleet ${instances}] ms from the switch (at ${t0}): ${JSON.stringify(phases)}\n`);
     // Replay with the console stopped, so its own polls do not slow Prometheus down.
     await page.context().close();
     await console.stop();
