@@ -169,8 +169,12 @@ export const useLogsStore = create<LogsState>((set, get) => ({
     const query = opts.query ?? s.draft;
     const { from, to } = resolveRange(s.range);
     const seq = ++searchSeq;
+    // The previous result's cursor (its point in time on the server) is closed once this search has its answer:
+    // closing it first made the server do that work while the user waits for the new one.
     const old = s.cursor;
-    if (old) void getBridge().invoke('logs.closeCursor', { cursor: old }).catch(() => undefined);
+    const closeOld = (): void => {
+      if (old) void getBridge().invoke('logs.closeCursor', { cursor: old }).catch(() => undefined);
+    };
     if (s.tail?.id) void getBridge().invoke('logs.tail.stop', { tailId: s.tail.id }).catch(() => undefined);
     set({ loading: true, error: null, draft: query, cursor: null, tail: null, exportNote: null });
     try {
@@ -183,6 +187,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
         size: PAGE_SIZE,
         ...(s.columns.length ? { columns: s.columns } : {}),
       });
+      closeOld();
       if (seq !== searchSeq) {
         if (r.cursor) void getBridge().invoke('logs.closeCursor', { cursor: r.cursor }).catch(() => undefined);
         return;
@@ -209,6 +214,7 @@ export const useLogsStore = create<LogsState>((set, get) => ({
         recent,
       });
     } catch (e) {
+      closeOld();
       if (seq !== searchSeq) return;
       set({ loading: false, searched: true, error: errText(e) });
     }
