@@ -7,13 +7,11 @@
  * OS hand-over (Info.plist / registry / .desktop registration, the single-instance lock forwarding argv) is
  * not exercised: only this module's own code runs, against the stub's `app`.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { importWithElectronStub } from '../support/electron-stub';
+import { withElectronStub } from '../support/electron-stub';
 import { LINK_LIMITS, formatSilenceLink, openSilenceEventSchema, type OpenSilenceEvent, type SilenceLink } from '../../preload/contract';
 
 interface AppStub extends EventEmitter {
@@ -28,17 +26,8 @@ appStub.registered = [];
 (globalThis as { __deepLinkStub?: unknown }).__deepLinkStub = { app: appStub };
 const STUB_SOURCE = 'export const app = globalThis.__deepLinkStub.app;';
 
-let tmp: string;
 let deepLinks: typeof import('../../main/electron/deep-links');
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'ops-console-deep-links-'));
-  deepLinks = await importWithElectronStub<typeof deepLinks>('main/electron/deep-links.ts', STUB_SOURCE, tmp);
-});
-
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+withElectronStub<typeof deepLinks>('main/electron/deep-links.ts', STUB_SOURCE, (m) => (deepLinks = m));
 
 const DISK: SilenceLink = {
   matchers: [

@@ -2,13 +2,10 @@
  * main/electron/notifications.ts bundled with 'electron' replaced by a recording stub: what a native
  * notification shows and where its click leads (a reminder opens its incident, an alert its first alert).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { importWithElectronStub } from '../support/electron-stub';
+import { withElectronStub } from '../support/electron-stub';
 import { openNotificationTarget, type NotifyNotification } from '../../preload/contract';
 
 interface ShownNote extends EventEmitter {
@@ -34,17 +31,8 @@ export const Notification = s.Notification;
 export const nativeImage = { createFromPath: (p) => ({ path: p }) };
 `;
 
-let tmp: string;
 let notifications: typeof import('../../main/electron/notifications');
-
-before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'ops-console-notify-'));
-  notifications = await importWithElectronStub<typeof notifications>('main/electron/notifications.ts', STUB_SOURCE, tmp);
-});
-
-after(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+withElectronStub<typeof notifications>('main/electron/notifications.ts', STUB_SOURCE, (m) => (notifications = m));
 
 const base: NotifyNotification = {
   id: 'n1',

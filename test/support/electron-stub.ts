@@ -3,7 +3,10 @@
  * code runs in Node where Electron's binary is missing. `stubSource` is the stub module's ES source; it
  * usually reads a recording object the test put on globalThis.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -29,4 +32,19 @@ export async function importWithElectronStub<T>(entry: string, stubSource: strin
     ],
   });
   return (await import(pathToFileURL(out).href)) as T;
+}
+
+/**
+ * For a test file: loads `entry` with the stub before its tests (`loaded` gets the module) into a temporary
+ * folder that is removed after them.
+ */
+export function withElectronStub<T>(entry: string, stubSource: string, loaded: (module: T) => void): void {
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ops-console-electron-stub-'));
+    loaded(await importWithElectronStub<T>(entry, stubSource, dir));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 }
