@@ -28,7 +28,11 @@ const SCROLL_SCRIPT = `(async () => {
   await new Promise((r) => setTimeout(r, 300));
   const lts = window.__bench.longtasks.filter((l) => l.start >= start);
   const rows = [...el.querySelectorAll('[role="row"]')].map((r) => Number(r.getAttribute('aria-rowindex') || 0));
-  return { frames, ms, scrollHeight: el.scrollHeight, longTasks: lts.length, maxLongTask: lts.reduce((m, l) => Math.max(m, l.dur), 0), maxFrameGap: maxGap, lastRowIndex: Math.max(0, ...rows), rowsInDom: rows.length };
+  // Where each long task fell, and the bridge messages the page got meanwhile (ms from the scroll's start).
+  const at = (t) => Math.round(t - start);
+  const longTaskAt = lts.map((l) => [at(l.start), Math.round(l.dur)]);
+  const messagesAt = window.__bench.msgs.filter((m) => m.t >= start && m.t <= start + ms).map((m) => [at(m.t), m.name, m.chars]);
+  return { frames, ms, scrollHeight: el.scrollHeight, longTasks: lts.length, maxLongTask: lts.reduce((m, l) => Math.max(m, l.dur), 0), maxFrameGap: maxGap, lastRowIndex: Math.max(0, ...rows), rowsInDom: rows.length, longTaskAt, messagesAt };
 })()`;
 
 interface ScrollResult {
@@ -40,6 +44,10 @@ interface ScrollResult {
   maxFrameGap: number;
   lastRowIndex: number;
   rowsInDom: number;
+  /** [ms from the scroll's start, duration] of each long task. */
+  longTaskAt: [number, number][];
+  /** [ms from the scroll's start, event name, characters] of each bridge message during the scroll. */
+  messagesAt: [number, string, number][];
 }
 
 export async function inboxInteraction(scene: AlertsScene): Promise<Figure[]> {
