@@ -171,11 +171,24 @@ export function previewMatches(alerts: Iterable<AlertView>, matchers: SilenceMat
 // Extending a silence
 // ---------------------------------------------------------------------------------------------
 
+/** Units largest first: formatSilenceDuration writes them in this order. */
 const UNIT_MS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 };
 /** The longest step one extension may take (Alertmanager has no limit; a year is a typo, not a silence). */
 export const MAX_EXTENSION_MS = 365 * 86_400_000;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** A duration in the syntax parseSilenceDuration reads ("2h30m"); whole seconds (less is dropped). */
+export function formatSilenceDuration(ms: number): string {
+  let rest = Math.floor(ms / 1000) * 1000;
+  let out = '';
+  for (const [unit, size] of Object.entries(UNIT_MS)) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out || '0s';
+}
 
 /**
  * A duration as Alertmanager's UI and amtool take it: number-unit pairs, units w, d, h, m, s, e.g.

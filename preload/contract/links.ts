@@ -10,7 +10,9 @@
 import { z } from 'zod';
 import type { SilenceMatcher } from './alerts';
 import { formatMatcher, parseFilter } from '../../main/alerts/alert-filter';
-import { parseSilenceDuration } from '../../main/alerts/silence-logic';
+import { formatSilenceDuration, parseSilenceDuration } from '../../main/alerts/silence-logic';
+
+export { formatSilenceDuration };
 
 export const LINK_PROTOCOL = 'ops-console';
 export const SILENCE_LINK_PREFIX = `${LINK_PROTOCOL}://silence/new`;
@@ -46,25 +48,8 @@ export type LinkResult<T> = { ok: true; value: T } | { ok: false; error: string 
 export type LinkSpelling = 'app' | 'route';
 
 const PARAMS = ['matchers', 'duration', 'comment'] as const;
-const UNITS: [string, number][] = [
-  ['w', 7 * 86_400_000],
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-];
-
-/** A duration in the syntax parseSilenceDuration reads ("2h30m"); whole seconds (less is dropped). */
-export function formatSilenceDuration(ms: number): string {
-  let rest = Math.floor(ms / 1000) * 1000;
-  let out = '';
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return out || '0s';
-}
+/** A label name as Alertmanager (before 0.27's UTF-8 names) and the inbox filter take it. */
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `{a="b",c=~"d.*"}`: Alertmanager's matcher text, quoted and escaped so that parseFilter reads it back. */
 export function formatMatchers(matchers: SilenceMatcher[]): string {
@@ -103,7 +88,7 @@ export function formatSilenceLink(link: SilenceLink, spelling: LinkSpelling = 'a
 function valueProblem(link: SilenceLink): string | null {
   if (link.matchers.length === 0) return 'a silence link needs at least one matcher';
   if (link.matchers.length > LINK_LIMITS.matchers) return `a silence link takes at most ${LINK_LIMITS.matchers} matchers (${link.matchers.length} given)`;
-  const unnamed = link.matchers.findIndex((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.name));
+  const unnamed = link.matchers.findIndex((m) => !LABEL_NAME.test(m.name));
   if (unnamed >= 0) return `matcher ${unnamed + 1}: "${link.matchers[unnamed]!.name}" is not a label name (letters, digits and _, not starting with a digit)`;
   if (link.comment !== undefined && link.comment.length > LINK_LIMITS.commentChars) {
     return `the comment is ${link.comment.length} characters long; a link takes at most ${LINK_LIMITS.commentChars}`;
@@ -204,7 +189,7 @@ export function boundedText(text: string, max: number): string {
 }
 
 const linkMatcherSchema = z
-  .object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(200), value: z.string().max(LINK_LIMITS.linkChars), isRegex: z.boolean(), isEqual: z.boolean() })
+  .object({ name: z.string().regex(LABEL_NAME).max(200), value: z.string().max(LINK_LIMITS.linkChars), isRegex: z.boolean(), isEqual: z.boolean() })
   .strict();
 const silenceLinkSchema = z
   .object({
