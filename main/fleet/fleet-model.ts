@@ -185,14 +185,22 @@ export function mergeTiles(bySource: Iterable<ServerTile[]>, firing: Map<string,
 /** One collator for every comparison (localeCompare's default order, without building one per call). */
 const textOrder = new Intl.Collator();
 
+/** What orders tiles worst first, read from a tile once: state, then alerts firing, then its fullest metric, then names. */
+interface WorstFirstKey {
+  t: ServerTile;
+  rank: number;
+  alerts: number;
+  worst: number;
+}
+
+const worstFirstKey = (t: ServerTile): WorstFirstKey => ({ t, rank: STATE_RANK[t.state], alerts: t.alertsFiring, worst: worstValue(t) });
+
+function compareKeys(a: WorstFirstKey, b: WorstFirstKey): number {
+  return a.rank - b.rank || b.alerts - a.alerts || b.worst - a.worst || textOrder.compare(a.t.instance, b.t.instance) || textOrder.compare(a.t.source, b.t.source);
+}
+
 export function compareWorstFirst(a: ServerTile, b: ServerTile): number {
-  return (
-    STATE_RANK[a.state] - STATE_RANK[b.state] ||
-    b.alertsFiring - a.alertsFiring ||
-    worstValue(b) - worstValue(a) ||
-    textOrder.compare(a.instance, b.instance) ||
-    textOrder.compare(a.source, b.source)
-  );
+  return compareKeys(worstFirstKey(a), worstFirstKey(b));
 }
 
 /**
@@ -200,8 +208,7 @@ export function compareWorstFirst(a: ServerTile, b: ServerTile): number {
  * fleet of 2,000 is ~22,000 comparisons, the first poll's before any of it is optimised).
  */
 export function sortWorstFirst(tiles: ServerTile[]): ServerTile[] {
-  const keyed = tiles.map((t) => ({ t, rank: STATE_RANK[t.state], alerts: t.alertsFiring, worst: worstValue(t) }));
-  keyed.sort((a, b) => a.rank - b.rank || b.alerts - a.alerts || b.worst - a.worst || textOrder.compare(a.t.instance, b.t.instance) || textOrder.compare(a.t.source, b.t.source));
+  const keyed = tiles.map(worstFirstKey).sort(compareKeys);
   for (let i = 0; i < keyed.length; i++) tiles[i] = keyed[i]!.t;
   return tiles;
 }
