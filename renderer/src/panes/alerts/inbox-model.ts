@@ -99,11 +99,13 @@ export function updateInbox(
   markSince = Number.POSITIVE_INFINITY,
   inPlace = false,
 ): InboxView {
+  // Counts carried on from prev; a fresh tally for the general path (a refused in-place pass has counted into its own).
+  const tallyFromPrev = (): InboxTally => new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount);
   if (inPlace) {
-    const next = replaceInInbox(prev, gone, added, new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount), groupBy, collapsed);
+    const next = replaceInInbox(prev, gone, added, tallyFromPrev(), groupBy, collapsed);
     if (next) return next;
   }
-  const tally = new InboxTally(filter, states, markSince, { ...prev.stateCounts }, prev.shown, prev.newCount);
+  const tally = tallyFromPrev();
   const touched = new Map<string, { out: AlertView[]; in: AlertView[] }>();
   const visit = (a: AlertView, sign: 1 | -1) => {
     if (tally.count(a, sign) === null) return;
