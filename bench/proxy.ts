@@ -1,6 +1,8 @@
 /** A counting HTTP proxy on 127.0.0.1: what the console asks Prometheus, and how long Prometheus takes to answer. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 
 export interface ProxyEntry {
   path: string;
@@ -64,6 +66,25 @@ export async function replay(target: string, entries: ProxyEntry[]): Promise<num
     }),
   );
   return performance.now() - t0;
+}
+
+/**
+ * `replay` on its own thread: the bench's main loop also serves the synthetic exporter's 2,000 scrape targets
+ * (and Playwright), and a replay waiting on that loop would add the bench's own delays to Prometheus' time.
+ */
+export async function replayOffLoop(target: string, entries: ProxyEntry[]): Promise<number> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+(${replay.toString()})(workerData.target, workerData.entries).then((ms) => parentPort.postMessage(ms), (e) => parentPort.postMessage({ error: String(e) }));`,
+    { eval: true, workerData: { target, entries } },
+  );
+  try {
+    const answer = (await once(worker, 'message'))[0] as number | { error: string };
+    if (typeof answer !== 'number') throw new Error(`replay failed: ${answer.error}`);
+    return answer;
+  } finally {
+    await worker.terminate();
+  }
 }
 export const isRange = (e: ProxyEntry): boolean => e.path.startsWith('/api/v1/query_range');
 

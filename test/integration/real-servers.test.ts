@@ -4,7 +4,7 @@
  * two-replica Alertmanager cluster, and startDemoStack() wires everything together.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { AlertmanagerClient } from '../../main/clients/alertmanager';
 import { createHttpClient, type HttpClient } from '../../main/clients/http';
@@ -222,6 +222,24 @@ describe('harness', () => {
     const res = await fetch(`${nodeExporter.url}/metrics`);
     assert.equal(res.status, 200);
     await res.text();
+  });
+
+  test('niceness runs every thread of the server at that nice value', async () => {
+    const am = await startAlertmanager({ niceness: 10 });
+    try {
+      const tasks = readdirSync(`/proc/${am.pid}/task`);
+      // Go starts several threads; each one's nice value is field 19 of its stat line.
+      assert.ok(tasks.length > 1, `alertmanager has ${tasks.length} thread(s)`);
+      for (const tid of tasks) {
+        const stat = readFileSync(`/proc/${am.pid}/task/${tid}/stat`, 'utf8');
+        assert.equal(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16], '10', `thread ${tid}`);
+      }
+      const res = await fetch(`${am.url}/-/ready`);
+      assert.equal(res.status, 200);
+      await res.text();
+    } finally {
+      await am.stop();
+    }
   });
 
   test('a server that cannot start reports its own stderr', async () => {
