@@ -23,11 +23,12 @@ export const ALERT_LIST_ROW = '[aria-label="Alert list"] [role="row"]';
  */
 export async function startAlertsScene(browser: Browser, total: number, pollMs: number): Promise<AlertsScene> {
   // Alertmanager runs on other machines in use, not on the commander's laptop; here it shares two cores with the
-  // console and Chromium, and answering a poll (20 MB at 50,000 alerts) takes both for 1-2 s. At nice 10 it
-  // still gets every core that the console and the page leave idle, but no longer preempts the page. (A trace of
-  // figure 3b's long tasks: the page's main thread ran 11 of their 108 ms, and /proc showed Alertmanager on
-  // both cores meanwhile.)
-  const am = await startAlertmanager({ niceness: 10 });
+  // console and Chromium, and a poll (20 MB at 50,000 alerts) keeps it busy on both for 1-2 s, its garbage
+  // collection after that too. Under SCHED_IDLE it still gets every core that the console and the page leave
+  // idle (all of them while they wait for its answer), but it no longer preempts them. (A trace of figure 3b's
+  // long tasks: the page's main thread ran 11 of their 108 ms, and /proc showed Alertmanager on both cores
+  // meanwhile; in 2b's window it took 100-160 ms of CPU in ~100 ms, at nice 10.)
+  const am = await startAlertmanager({ schedIdle: true });
   await postAlerts(alertmanagerClient(am.url), 0, total);
   await waitFor(`Alertmanager holds ${total} alerts`, async () => (await fetchAndParse(am.url)).count >= total, 120_000, 1000);
   const console = await startConsole({

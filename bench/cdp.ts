@@ -34,6 +34,8 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event, in µs: less than `dur` when the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
 }
@@ -55,15 +57,17 @@ export async function startTaskTrace(s: CDPSession): Promise<() => Promise<Trace
 
 /**
  * Main-thread time between two user-timing marks of the page: the top-level tasks of the thread that made
- * the marks, from the start of the task holding the first mark to the second mark (nested tasks once).
- * Null when a mark is missing.
+ * the marks, from the start of the task holding the first mark to the second mark (nested tasks once), as
+ * wall time within those tasks, and as the thread's CPU time in them (a task cut by the window counts its
+ * CPU time pro rata). Null when a mark is missing.
  */
-export function taskTimeBetweenMarks(events: TraceEvent[], from: string, to: string): number | null {
+export function taskTimeBetweenMarks(events: TraceEvent[], from: string, to: string): { wallMs: number; threadMs: number } | null {
   const a = events.find((e) => e.name === from);
   const b = events.find((e) => e.name === to && a && e.pid === a.pid && e.tid === a.tid && e.ts >= a.ts);
   if (!a || !b) return null;
   const tasks = events.filter((e) => e.ph === 'X' && e.cat.includes('toplevel') && e.pid === a.pid && e.tid === a.tid && e.dur !== undefined).sort((x, y) => x.ts - y.ts);
-  let total = 0;
+  let wall = 0;
+  let thread = 0;
   let coveredTo = -Infinity;
   for (const t of tasks) {
     const start = t.ts;
@@ -71,8 +75,11 @@ export function taskTimeBetweenMarks(events: TraceEvent[], from: string, to: str
     if (end < a.ts || start > b.ts) continue;
     const from0 = Math.max(start, coveredTo);
     const to0 = Math.min(end, b.ts);
-    if (to0 > from0) total += to0 - from0;
+    if (to0 > from0) {
+      wall += to0 - from0;
+      if (t.tdur !== undefined && t.dur! > 0) thread += (t.tdur * (to0 - from0)) / t.dur!;
+    }
     coveredTo = Math.max(coveredTo, end);
   }
-  return total / 1000;
+  return { wallMs: wall / 1000, threadMs: thread / 1000 };
 }

@@ -230,7 +230,8 @@ try {
       await s.send('Tracing.end');
       await done;
       s.off('Tracing.dataCollected', onData);
-      console.log(`\n== window of round ${round}: ${taskTimeBetweenMarks(events, 'bench-armed-arrived', 'bench-armed-settled')?.toFixed(1)} ms of top-level tasks`);
+      const spent = taskTimeBetweenMarks(events, 'bench-armed-arrived', 'bench-armed-settled');
+      console.log(`\n== window of round ${round}: ${spent?.wallMs.toFixed(1)} ms of top-level tasks (${spent?.threadMs.toFixed(1)} ms of them on a core)`);
       console.log(windowBreakdown(events));
     }
   } else if (mode === 'update') {

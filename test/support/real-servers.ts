@@ -77,6 +77,8 @@ export interface AlertmanagerOptions {
   extraArgs?: string[];
   /** Nice value of the server's process (the benchmarks lower a co-located server below the client's UI). */
   niceness?: number;
+  /** SCHED_IDLE for the server's process: it runs only on cores the client and its UI leave idle. */
+  schedIdle?: boolean;
 }
 
 export interface NodeExporterOptions {
@@ -174,6 +176,8 @@ interface ServerSpec {
   clustered?: boolean;
   /** Runs the server at this nice value (all its threads), e.g. so that it yields the CPU to the client it serves. */
   niceness?: number;
+  /** Runs the server under SCHED_IDLE (all its threads): it gets only CPU that nothing else wants. */
+  schedIdle?: boolean;
 }
 
 class ManagedServer implements RunningServer {
@@ -211,8 +215,13 @@ class ManagedServer implements RunningServer {
     installHooks();
     running.add(this);
     const setpriv = '/usr/bin/setpriv';
-    // `nice` before the binary starts, so that every thread it makes (Go's included) runs at that value.
-    const exec = this.spec.niceness === undefined ? [this.spec.bin, ...this.spec.args] : ['/usr/bin/nice', '-n', String(this.spec.niceness), this.spec.bin, ...this.spec.args];
+    // `nice` and `chrt` before the binary starts, so that every thread it makes (Go's included) inherits them.
+    const exec = [
+      ...(this.spec.schedIdle ? ['/usr/bin/chrt', '--idle', '0'] : []),
+      ...(this.spec.niceness === undefined ? [] : ['/usr/bin/nice', '-n', String(this.spec.niceness)]),
+      this.spec.bin,
+      ...this.spec.args,
+    ];
     const [cmd, argv] = existsSync(setpriv) ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', ...exec]] : [exec[0]!, exec.slice(1)];
     const child = spawn(cmd, argv, { cwd: this.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -435,6 +444,7 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
     readyPath: '/-/ready',
     clustered: clusterAddress !== null,
     niceness: opts.niceness,
+    schedIdle: opts.schedIdle,
   });
   return Object.assign(server, { clusterAddress });
 }
