@@ -6,7 +6,10 @@
  * `ui.openSilence` event (emitted here by the core, as main/electron/main.ts does) opens the editor too, and
  * a link the host refused shows its error the same way. A link that arrives while the open editor holds edits
  * keeps them and offers the link in a notice ("Open the link" / "Keep mine"); an editor without edits is replaced.
- * Screenshots of the prefilled editor, the error, the notice and the host's refusal, in both themes.
+ * A link refused while the editor is open shows its error inside the editor (the pane behind the modal is out of
+ * sight), and what is typed stays.
+ * Screenshots of the prefilled editor, the error, the notice, the error in the editor and the host's refusal, in
+ * both themes.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -240,6 +243,62 @@ test('a link that arrives while the editor holds edits keeps them and offers the
   assert.equal(await notice().count(), 0);
   assert.equal(await comment().inputValue(), '');
   await dialog().getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await client.silences()).filter((s) => s.status.state === 'active').length, 0, 'nothing created');
+});
+
+test('a link refused while the editor is open shows its error inside the editor; what was typed stays', async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.evaluate((hash) => (location.hash = hash), route({ matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }] }));
+  await dialog().waitFor();
+  await dialog().getByRole('textbox', { name: 'Value 1' }).fill('DiskFull');
+  await comment().fill('My own words <b>stay</b>');
+  await dialog().getByRole('radio', { name: '15m', exact: true }).check();
+  const inEditor = () => dialog().getByRole('alert').filter({ hasText: 'This silence link cannot be opened' });
+  const inPane = () => page.getByRole('alert').filter({ hasText: 'no editor was opened' });
+  const typedStays = async () => {
+    assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']]);
+    assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
+    assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+  };
+
+  // A bad link by the route (pasted into the address bar of the open console): its error is in the dialog.
+  const bad = '#/alerts/silence/new?matchers=' + encodeURIComponent('{alertname="DiskFull",instance=~"db-[0-9"}') + '&duration=2h';
+  await page.evaluate((hash) => (location.hash = hash), bad);
+  await inEditor().waitFor();
+  assert.ok(await inEditor().isVisible());
+  assert.match(await inEditor().innerText(), /what you typed here stays and nothing was created/);
+  assert.match(await inEditor().innerText(), /parameter matchers: invalid regular expression in instance=~"db-\[0-9": .*Unterminated character class/);
+  assert.equal(await inPane().count(), 0, 'not behind the editor');
+  await typedStays();
+  assert.equal(new URL(page.url()).hash, '#/alerts');
+  await preview().getByText('Matches 3 current alerts').waitFor();
+  await screenshotBothThemes(page, 'silence-link-error-in-editor');
+
+  await inEditor().getByRole('button', { name: 'Dismiss link error' }).click();
+  assert.equal(await inEditor().count(), 0);
+  await typedStays();
+
+  // A link the Electron host refused: its reason and its text, as text, in the dialog.
+  const text = 'ops-console://silence/new?matchers={alertname="DiskFull"}&until=<img src=x onerror=alert(1)>';
+  consoleHost.core.emit('ui.openSilence', { ok: false, error: 'unknown parameter "until"; a silence link takes matchers, duration, comment', text });
+  await inEditor().getByText('unknown parameter "until"', { exact: false }).waitFor();
+  assert.ok((await inEditor().innerText()).includes(`Link: ${text}`), 'the link as text, not markup');
+  assert.equal(await dialog().locator('img').count(), 0);
+  assert.equal(await inPane().count(), 0);
+  await typedStays();
+
+  // A good link next: offered as before (the edits stay), in place of the error.
+  consoleHost.core.emit('ui.openSilence', { ok: true, link: { matchers: [{ name: 'instance', value: 'db-1:9100', isRegex: false, isEqual: true }] } });
+  await notice().getByText('{instance="db-1:9100"}', { exact: false }).waitFor();
+  assert.equal(await inEditor().count(), 0);
+  await typedStays();
+
+  // Closed, the editor takes nothing with it: the next refused link shows in the pane, as before.
+  await dialog().getByRole('button', { name: 'Cancel' }).click();
+  await page.evaluate((hash) => (location.hash = hash), bad);
+  await inPane().waitFor();
+  assert.equal(await dialog().count(), 0);
+  await inPane().getByRole('button', { name: 'Dismiss link error' }).click();
   assert.equal((await client.silences()).filter((s) => s.status.state === 'active').length, 0, 'nothing created');
 });
 

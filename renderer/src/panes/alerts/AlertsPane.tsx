@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { AlertView, PendingAlertView, SilenceLink, SilenceMatcher } from '../../../../preload/contract';
+import type { AlertView, PendingAlertView, SilenceLink } from '../../../../preload/contract';
 import { useAlertsStore, readLastLooked, writeLastLooked } from '../../store/alerts-store';
 import { useUiStore } from '../../store/ui-store';
 import { formatAge } from '../../components/format';
@@ -9,6 +9,7 @@ import { formatMatcher, type ParsedFilter } from '../../../../main/alerts/alert-
 import { AlertList, type ListHandlers } from './AlertList';
 import { AlertDetail } from './AlertDetail';
 import { SilenceEditor } from './SilenceEditor';
+import { editorAfterLink, linkEditor, type EditorState } from './link-arrival';
 import { SilencesView } from './SilencesView';
 import { AlertsStaleBanner } from './StaleBanner';
 import { acknowledge, unacknowledge, useActionStore } from './actions';
@@ -84,8 +85,9 @@ export function AlertsPane() {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [cursor, setCursor] = useState(0);
   const [openFp, setOpenFp] = useState<string | null>(null);
-  // `arrived`: a silence link that came while the editor held edits, offered in the editor instead of replacing them.
-  const [editor, setEditor] = useState<{ matchers: SilenceMatcher[]; title: string; key: number; link?: SilenceLink; arrived?: SilenceLink } | null>(null);
+  // `arrived`: a silence link that came while the editor held edits, offered in the editor instead of replacing them;
+  // `linkError`: a link that came while the editor was open and could not be opened (see link-arrival.ts).
+  const [editor, setEditor] = useState<EditorState | null>(null);
   const editorNow = useRef(editor);
   editorNow.current = editor;
   // Whether the open editor holds edits (it says so through onEditedChange).
@@ -201,18 +203,21 @@ export function AlertsPane() {
   // A silence link (the route or the Electron host): the editor opens filled in; nothing is created until
   // Create is pressed. An open editor without edits is replaced; one with edits keeps them and offers the
   // link in a notice (its "Open the link" replaces the form). An invalid link opens nothing: its error shows
-  // above (silenceRequest.error).
+  // in the open editor (the modal hides the pane; what is typed stays), or above (silenceRequest.error) when
+  // no editor is open.
   const openLinkEditor = (link: SilenceLink, key: number) => {
     editorEdited.current = false;
-    setEditor({ matchers: link.matchers, title: 'from a link', key, link });
+    setEditor(linkEditor(link, key));
   };
   useEffect(() => {
-    if (!shown || !silenceRequest || !('link' in silenceRequest) || handledSilenceLink.current === silenceRequest.nonce) return;
+    if (!shown || !silenceRequest || handledSilenceLink.current === silenceRequest.nonce) return;
     handledSilenceLink.current = silenceRequest.nonce;
-    const { link } = silenceRequest;
     const open = editorNow.current;
-    if (open && editorEdited.current) setEditor({ ...open, arrived: link });
-    else openLinkEditor(link, silenceRequest.nonce);
+    const next = editorAfterLink(open, editorEdited.current, silenceRequest, silenceRequest.nonce);
+    // A refused link with no editor open stays in the store: the pane shows it until dismissed.
+    if (!next) return;
+    if (next.key !== open?.key) editorEdited.current = false;
+    setEditor(next);
     useUiStore.getState().dismissSilenceRequest();
   }, [silenceRequest, shown]);
 
@@ -437,11 +442,13 @@ export function AlertsPane() {
           title={editor.title}
           defaultAuthor={silencesState.user}
           arrivedLink={editor.arrived}
+          linkError={editor.linkError}
           onEditedChange={(edited) => {
             editorEdited.current = edited;
           }}
           onOpenArrived={() => editor.arrived && openLinkEditor(editor.arrived, Date.now() + Math.random())}
           onKeepMine={() => setEditor((cur) => cur && { ...cur, arrived: undefined })}
+          onDismissLinkError={() => setEditor((cur) => cur && { ...cur, linkError: undefined })}
           onClose={() => setEditor(null)}
           onCreated={(text) => {
             setEditor(null);

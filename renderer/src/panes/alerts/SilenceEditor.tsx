@@ -4,6 +4,8 @@ import { getBridge } from '../../bridge';
 import { useAlertsStore } from '../../store/alerts-store';
 import { matcherFromOp, opOf, regexProblem, type MatchOp } from '../../../../main/alerts/alert-filter';
 import { CopySilenceLink } from './CopySilenceLink';
+import type { LinkRefusal } from './link-arrival';
+import { LinkErrorNotice } from './LinkErrorNotice';
 
 const DURATIONS: { label: string; ms: number }[] = [
   { label: '15m', ms: 15 * 60_000 },
@@ -27,6 +29,10 @@ interface Props {
   onOpenArrived?(): void;
   /** "Keep mine": the notice goes, the edits stay. */
   onKeepMine?(): void;
+  /** A silence link that arrived while this editor was open and could not be opened: its error shows here, the form is untouched. */
+  linkError?: LinkRefusal;
+  /** The link error's ✕. */
+  onDismissLinkError?(): void;
   onClose(): void;
   onCreated(message: string): void;
 }
@@ -37,7 +43,7 @@ function toLocalInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export function SilenceEditor({ initialMatchers, initialDurationMs, initialComment, defaultAuthor, title, arrivedLink, onEditedChange, onOpenArrived, onKeepMine, onClose, onCreated }: Props) {
+export function SilenceEditor({ initialMatchers, initialDurationMs, initialComment, defaultAuthor, title, arrivedLink, onEditedChange, onOpenArrived, onKeepMine, linkError, onDismissLinkError, onClose, onCreated }: Props) {
   const [matchers, setMatchers] = useState<SilenceMatcher[]>(() => (initialMatchers.length ? initialMatchers : [{ name: 'alertname', value: '', isRegex: false, isEqual: true }]));
   const [durations] = useState(() =>
     initialDurationMs === undefined || DURATIONS.some((d) => d.ms === initialDurationMs) ? DURATIONS : [...DURATIONS, { label: formatSilenceDuration(initialDurationMs), ms: initialDurationMs }],
@@ -158,6 +164,7 @@ export function SilenceEditor({ initialMatchers, initialDurationMs, initialComme
         }}
       >
         <h2>New silence <span className="muted">· {title}</span></h2>
+        {linkError && <LinkErrorNotice refusal={linkError} onDismiss={() => onDismissLinkError?.()} />}
         {arrivedLink && <ArrivedLinkNotice link={arrivedLink} onOpen={() => onOpenArrived?.()} onKeep={() => onKeepMine?.()} />}
         <fieldset>
           <legend>Matchers</legend>
