@@ -196,24 +196,34 @@ test("the Electron host's ui.openSilence event opens the editor on whatever pane
 
 const notice = () => dialog().getByRole('status').filter({ hasText: 'A silence link arrived' });
 const comment = () => dialog().getByRole('textbox', { name: 'Comment' });
+const TYPED_COMMENT = 'My own words <b>stay</b>';
 
-test('a link that arrives while the editor holds edits keeps them and offers the link: "Keep mine" dismisses, "Open the link" replaces', async () => {
+/** Opens the editor from a link, then types as a user would: another value, a comment, the 15m preset. */
+async function openEditorWithEdits(): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.evaluate((hash) => (location.hash = hash), route({ matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }] }));
   await dialog().waitFor();
-  // The user types: another value, a comment, the 15m preset.
   await dialog().getByRole('textbox', { name: 'Value 1' }).fill('DiskFull');
-  await comment().fill('My own words <b>stay</b>');
+  await comment().fill(TYPED_COMMENT);
   await dialog().getByRole('radio', { name: '15m', exact: true }).check();
+}
+
+/** What openEditorWithEdits typed is still in the editor. */
+async function assertTypedStays(): Promise<void> {
+  assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']], 'what was typed is still there');
+  assert.equal(await comment().inputValue(), TYPED_COMMENT);
+  assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+}
+
+test('a link that arrives while the editor holds edits keeps them and offers the link: "Keep mine" dismisses, "Open the link" replaces', async () => {
+  await openEditorWithEdits();
 
   // A link by the route (pasted into the address bar of the open console).
   await page.evaluate((hash) => (location.hash = hash), route(LINK));
   await notice().waitFor();
   assert.match(await notice().innerText(), /A silence link arrived: \{alertname="DiskFull",instance=~"db-\.\*"\}/);
   assert.match(await notice().innerText(), /2 matchers · duration 2h30m · comment “Disk swap on the db tier, "CHG-42" — back by 06:00”/);
-  assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']], 'what was typed is still there');
-  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
-  assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+  await assertTypedStays();
   assert.equal(await dialog().getByRole('radio', { name: '2h30m', exact: true }).count(), 0);
   assert.equal(new URL(page.url()).hash, '#/alerts');
   await preview().getByText('Matches 3 current alerts').waitFor();
@@ -221,15 +231,13 @@ test('a link that arrives while the editor holds edits keeps them and offers the
 
   await notice().getByRole('button', { name: 'Keep mine' }).click();
   assert.equal(await notice().count(), 0);
-  assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']]);
-  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
-  assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
+  await assertTypedStays();
 
   // A link by the Electron host's event: offered the same way; "Open the link" fills the form with it.
   const fromChat: SilenceLink = { matchers: [{ name: 'instance', value: 'db-1:9100', isRegex: false, isEqual: true }], durationMs: 4 * 3_600_000, comment: 'from chat' };
   consoleHost.core.emit('ui.openSilence', { ok: true, link: fromChat });
   await notice().getByText('{instance="db-1:9100"}', { exact: false }).waitFor();
-  assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
+  assert.equal(await comment().inputValue(), TYPED_COMMENT);
   await notice().getByRole('button', { name: 'Open the link' }).click();
   await waitFor('the form holding the link', async () => (await comment().inputValue()) === 'from chat', 10_000);
   assert.equal(await notice().count(), 0);
@@ -247,19 +255,9 @@ test('a link that arrives while the editor holds edits keeps them and offers the
 });
 
 test('a link refused while the editor is open shows its error inside the editor; what was typed stays', async () => {
-  await page.setViewportSize({ width: 1280, height: 860 });
-  await page.evaluate((hash) => (location.hash = hash), route({ matchers: [{ name: 'alertname', value: 'HighCPUUsage', isRegex: false, isEqual: true }] }));
-  await dialog().waitFor();
-  await dialog().getByRole('textbox', { name: 'Value 1' }).fill('DiskFull');
-  await comment().fill('My own words <b>stay</b>');
-  await dialog().getByRole('radio', { name: '15m', exact: true }).check();
+  await openEditorWithEdits();
   const inEditor = () => dialog().getByRole('alert').filter({ hasText: 'This silence link cannot be opened' });
   const inPane = () => page.getByRole('alert').filter({ hasText: 'no editor was opened' });
-  const typedStays = async () => {
-    assert.deepEqual(await editorMatchers(), [['alertname', '=', 'DiskFull']]);
-    assert.equal(await comment().inputValue(), 'My own words <b>stay</b>');
-    assert.equal(await dialog().getByRole('radio', { name: '15m', exact: true }).isChecked(), true);
-  };
 
   // A bad link by the route (pasted into the address bar of the open console): its error is in the dialog.
   const bad = '#/alerts/silence/new?matchers=' + encodeURIComponent('{alertname="DiskFull",instance=~"db-[0-9"}') + '&duration=2h';
@@ -269,14 +267,14 @@ test('a link refused while the editor is open shows its error inside the editor;
   assert.match(await inEditor().innerText(), /what you typed here stays and nothing was created/);
   assert.match(await inEditor().innerText(), /parameter matchers: invalid regular expression in instance=~"db-\[0-9": .*Unterminated character class/);
   assert.equal(await inPane().count(), 0, 'not behind the editor');
-  await typedStays();
+  await assertTypedStays();
   assert.equal(new URL(page.url()).hash, '#/alerts');
   await preview().getByText('Matches 3 current alerts').waitFor();
   await screenshotBothThemes(page, 'silence-link-error-in-editor');
 
   await inEditor().getByRole('button', { name: 'Dismiss link error' }).click();
   assert.equal(await inEditor().count(), 0);
-  await typedStays();
+  await assertTypedStays();
 
   // A link the Electron host refused: its reason and its text, as text, in the dialog.
   const text = 'ops-console://silence/new?matchers={alertname="DiskFull"}&until=<img src=x onerror=alert(1)>';
@@ -285,13 +283,13 @@ test('a link refused while the editor is open shows its error inside the editor;
   assert.ok((await inEditor().innerText()).includes(`Link: ${text}`), 'the link as text, not markup');
   assert.equal(await dialog().locator('img').count(), 0);
   assert.equal(await inPane().count(), 0);
-  await typedStays();
+  await assertTypedStays();
 
   // A good link next: offered as before (the edits stay), in place of the error.
   consoleHost.core.emit('ui.openSilence', { ok: true, link: { matchers: [{ name: 'instance', value: 'db-1:9100', isRegex: false, isEqual: true }] } });
   await notice().getByText('{instance="db-1:9100"}', { exact: false }).waitFor();
   assert.equal(await inEditor().count(), 0);
-  await typedStays();
+  await assertTypedStays();
 
   // Closed, the editor takes nothing with it: the next refused link shows in the pane, as before.
   await dialog().getByRole('button', { name: 'Cancel' }).click();
