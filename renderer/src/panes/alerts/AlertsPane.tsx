@@ -10,6 +10,7 @@ import { AlertList, type ListHandlers } from './AlertList';
 import { AlertDetail } from './AlertDetail';
 import { SilenceEditor } from './SilenceEditor';
 import { editorAfterLink, linkEditor, type EditorState } from './link-arrival';
+import { LinkErrorNotice } from './LinkErrorNotice';
 import { SilencesView } from './SilencesView';
 import { AlertsStaleBanner } from './StaleBanner';
 import { acknowledge, unacknowledge, useActionStore } from './actions';
@@ -348,20 +349,7 @@ export function AlertsPane() {
         </div>
       )}
       {silenceRequest && 'error' in silenceRequest && (
-        <div role="alert" className="link-error">
-          <div className="grow">
-            <strong>This silence link cannot be opened; no editor was opened and nothing was created.</strong>
-            <span className="link-error-text">{silenceRequest.error}</span>
-            {silenceRequest.text && (
-              <span className="link-error-link">
-                Link: <span className="mono">{silenceRequest.text}</span>
-              </span>
-            )}
-          </div>
-          <button type="button" aria-label="Dismiss link error" onClick={() => useUiStore.getState().dismissSilenceRequest()}>
-            ✕
-          </button>
-        </div>
+        <LinkErrorNotice refusal={silenceRequest} outcome="no editor was opened and nothing was created" onDismiss={() => useUiStore.getState().dismissSilenceRequest()} />
       )}
       <AlertsStaleBanner now={now} />
       {view === 'silences' ? (

@@ -1,16 +1,19 @@
-import { LINK_LIMITS, boundedText } from '../../../../preload/contract';
 import type { LinkRefusal } from './link-arrival';
 
-/** A silence link that arrived while the editor was open and could not be opened: why, inside the dialog (the pane behind it is out of sight). Text only. */
-export function LinkErrorNotice({ refusal, onDismiss }: { refusal: LinkRefusal; onDismiss(): void }) {
+/**
+ * A silence link that could not be opened: why, what happened instead (`outcome`), the link as it came when the
+ * host passed it on, and a ✕. In the Alerts pane, or inside the silence editor (`inEditor`) for a link that
+ * arrived while it was open (the pane behind the dialog is out of sight). Text only.
+ */
+export function LinkErrorNotice({ refusal, outcome, inEditor = false, onDismiss }: { refusal: LinkRefusal; outcome: string; inEditor?: boolean; onDismiss(): void }) {
   return (
-    <div role="alert" className="link-error in-editor">
+    <div role="alert" className={inEditor ? 'link-error in-editor' : 'link-error'}>
       <div className="grow">
-        <strong>This silence link cannot be opened; what you typed here stays and nothing was created.</strong>
-        <span className="link-error-text">{boundedText(refusal.error, LINK_LIMITS.errorChars)}</span>
+        <strong>This silence link cannot be opened; {outcome}.</strong>
+        <span className="link-error-text">{refusal.error}</span>
         {refusal.text && (
           <span className="link-error-link">
-            Link: <span className="mono">{boundedText(refusal.text, LINK_LIMITS.shownChars)}</span>
+            Link: <span className="mono">{refusal.text}</span>
           </span>
         )}
       </div>

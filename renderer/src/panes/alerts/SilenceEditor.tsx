@@ -164,7 +164,7 @@ export function SilenceEditor({ initialMatchers, initialDurationMs, initialComme
         }}
       >
         <h2>New silence <span className="muted">· {title}</span></h2>
-        {linkError && <LinkErrorNotice refusal={linkError} onDismiss={() => onDismissLinkError?.()} />}
+        {linkError && <LinkErrorNotice refusal={linkError} outcome="what you typed here stays and nothing was created" inEditor onDismiss={() => onDismissLinkError?.()} />}
         {arrivedLink && <ArrivedLinkNotice link={arrivedLink} onOpen={() => onOpenArrived?.()} onKeep={() => onKeepMine?.()} />}
         <fieldset>
           <legend>Matchers</legend>

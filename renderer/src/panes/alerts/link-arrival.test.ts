@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { SilenceLink } from '../../../../preload/contract';
+import { LINK_LIMITS, boundedText, type SilenceLink } from '../../../../preload/contract';
 import { editorAfterLink, linkEditor, type EditorState } from './link-arrival';
 import { LinkErrorNotice } from './LinkErrorNotice';
 
@@ -26,6 +26,11 @@ test('a refused link shows in the open editor (edited or not), the form untouche
     assert.equal(next?.key, OPEN.key);
     assert.equal(next?.matchers, OPEN.matchers);
   }
+  // Cut to the contract's limits as it enters the editor (a route's error can quote an 8 KB matcher).
+  const long = editorAfterLink(OPEN, true, { error: `bad matcher ${'x'.repeat(5000)}`, text: 'y'.repeat(5000) }, 7)!.linkError!;
+  assert.equal(long.error, boundedText(`bad matcher ${'x'.repeat(5000)}`, LINK_LIMITS.errorChars));
+  assert.equal(long.text, boundedText('y'.repeat(5000), LINK_LIMITS.shownChars));
+  assert.ok(long.error.length <= LINK_LIMITS.errorChars && long.text!.length <= LINK_LIMITS.shownChars);
   // A route's refusal carries no text.
   assert.deepEqual(editorAfterLink(OPEN, true, { error: 'unknown parameter "until"' }, 7)?.linkError, { error: 'unknown parameter "until"' });
 });
@@ -45,7 +50,7 @@ test('the newest link is the one the editor shows: an offer replaces a refusal, 
 
 test('the in-editor link error is an alert with the reason, the link as text (never markup), and a dismiss button', () => {
   const html = renderToStaticMarkup(
-    createElement(LinkErrorNotice, { refusal: { error: 'matcher <b>x</b> is bad', text: 'ops-console://silence/new?comment=<img src=x onerror=alert(1)>' }, onDismiss: () => {} }),
+    createElement(LinkErrorNotice, { refusal: { error: 'matcher <b>x</b> is bad', text: 'ops-console://silence/new?comment=<img src=x onerror=alert(1)>' }, outcome: 'what you typed here stays and nothing was created', inEditor: true, onDismiss: () => {} }),
   );
   assert.match(html, /^<div role="alert" class="link-error in-editor">/);
   assert.ok(html.includes('This silence link cannot be opened; what you typed here stays and nothing was created.'));
@@ -53,6 +58,10 @@ test('the in-editor link error is an alert with the reason, the link as text (ne
   assert.ok(html.includes('Link: <span class="mono">ops-console://silence/new?comment=&lt;img src=x onerror=alert(1)&gt;</span>'));
   assert.ok(!html.includes('<img') && !html.includes('<b>'));
   assert.match(html, /<button type="button" aria-label="Dismiss link error">✕<\/button>/);
+  // In the pane (no editor open): the same notice, saying what happened there.
+  const inPane = renderToStaticMarkup(createElement(LinkErrorNotice, { refusal: REFUSAL, outcome: 'no editor was opened and nothing was created', onDismiss: () => {} }));
+  assert.match(inPane, /^<div role="alert" class="link-error">/);
+  assert.ok(inPane.includes('This silence link cannot be opened; no editor was opened and nothing was created.'));
   // Without the host's text (a route): no "Link:" line.
-  assert.ok(!renderToStaticMarkup(createElement(LinkErrorNotice, { refusal: { error: 'unknown parameter "until"' }, onDismiss: () => {} })).includes('Link:'));
+  assert.ok(!renderToStaticMarkup(createElement(LinkErrorNotice, { refusal: { error: 'unknown parameter "until"' }, outcome: 'what you typed here stays and nothing was created', inEditor: true, onDismiss: () => {} })).includes('Link:'));
 });

@@ -1,4 +1,4 @@
-import type { SilenceLink, SilenceMatcher } from '../../../../preload/contract';
+import { LINK_LIMITS, boundedText, type SilenceLink, type SilenceMatcher } from '../../../../preload/contract';
 
 /** A silence link that could not be opened: the reason (it names the parameter or matcher at fault) and, from the host, the link's bounded text. */
 export interface LinkRefusal {
@@ -30,7 +30,8 @@ export function linkEditor(link: SilenceLink, key: number): EditorState {
  * What a silence link that arrives does to the editor (`open`, holding edits or not):
  * - a valid link opens a fresh editor with it, unless the open one holds edits: those stay and the link is
  *   offered in it;
- * - a refused link, with an editor open, is shown in that editor and touches nothing else in it;
+ * - a refused link, with an editor open, is shown in that editor (its reason and text cut to LINK_LIMITS) and
+ *   touches nothing else in it;
  * - a refused link with no editor open: `null`, the pane shows the error (as it always has).
  * The newest link is the one the editor shows: an offer replaces an earlier refusal and a refusal an earlier
  * offer.
@@ -41,5 +42,7 @@ export function editorAfterLink(open: EditorState | null, edited: boolean, arriv
     return linkEditor(arrival.link, key);
   }
   if (!open) return null;
-  return { ...open, arrived: undefined, linkError: { error: arrival.error, ...(arrival.text ? { text: arrival.text } : {}) } };
+  // Cut to the contract's limits here, where the refusal enters the editor: the editor shows it as kept.
+  const linkError: LinkRefusal = { error: boundedText(arrival.error, LINK_LIMITS.errorChars), ...(arrival.text ? { text: boundedText(arrival.text, LINK_LIMITS.shownChars) } : {}) };
+  return { ...open, arrived: undefined, linkError };
 }
