@@ -13,6 +13,7 @@ import { startAlertsScene, ALERT_LIST_ROW } from './alerts-scene';
 import { whenVisible } from './page-probe';
 import { stopAll } from '../test/support/real-servers';
 import type { TraceEvent } from './cdp';
+import { SCROLL_SCRIPT, type ScrollResult } from './inbox-interaction';
 
 const N = Number(process.argv[2] ?? 50_000);
 const ROUNDS = Number(process.argv[3] ?? 4);
@@ -80,23 +81,6 @@ function cpuBetween(samples: Sample[], from: number, to: number): string {
   return [...by].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, ms]) => `${c} ${ms} ms`).join(', ') || 'none';
 }
 
-const SCROLL = `(async () => {
-  const el = document.querySelector('.alert-scroll');
-  el.scrollTop = 0;
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const start = performance.now();
-  const step = el.clientHeight * 3;
-  while (el.scrollTop + el.clientHeight < el.scrollHeight - 1) { el.scrollTop += step; await new Promise((r) => requestAnimationFrame(r)); }
-  const ms = performance.now() - start;
-  await new Promise((r) => setTimeout(r, 300));
-  const lts = window.__bench.longtasks.filter((l) => l.start >= start).map((l) => [l.start, l.dur]);
-  return { origin: performance.timeOrigin, start, ms, lts };
-})()`;
-
-interface Traced extends TraceEvent {
-  tdur?: number;
-}
-
 async function main(): Promise<void> {
   const browser = await launchChromium();
   const scene = await startAlertsScene(browser, N, 5000);
@@ -111,26 +95,27 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       await groupBy.selectOption('alertname');
       await page.waitForTimeout(1000);
-      const events: Traced[] = [];
+      const events: TraceEvent[] = [];
       const onData = (e: { value: object[] }): void => {
-        events.push(...(e.value as Traced[]));
+        events.push(...(e.value as TraceEvent[]));
       };
       s.on('Tracing.dataCollected', onData);
       await s.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'v8', 'devtools.timeline', 'disabled-by-default-v8.gc', 'blink'] }, transferMode: 'ReportEvents' });
       // As figure 3b: regroup flat, half a second, then scroll.
       await groupBy.selectOption('');
       await page.waitForTimeout(500);
-      const res = (await page.evaluate(SCROLL)) as { origin: number; start: number; ms: number; lts: [number, number][] };
+      const res = (await page.evaluate(SCROLL_SCRIPT)) as ScrollResult | null;
+      if (!res) throw new Error('no .alert-scroll element');
       const done = new Promise<void>((r) => s.once('Tracing.tracingComplete', () => r()));
       await s.send('Tracing.end');
       await done;
       s.off('Tracing.dataCollected', onData);
-      const t0 = res.origin + res.start;
+      const t0 = res.startAt;
       const rel = (t: number): number => Math.round(t - t0);
       const pollsIn = polls.filter((p) => p.start < t0 + res.ms && (p.end ?? Infinity) > t0 - 2000).map((p) => `${rel(p.start)}..${p.end ? rel(p.end) : '?'}`);
-      console.log(`round ${round}: scroll ${Math.round(res.ms)} ms; long tasks (ms from the scroll's start, duration): ${JSON.stringify(res.lts.map(([a, d]) => [Math.round(a - res.start), Math.round(d)]))}; Alertmanager polls: ${pollsIn.join(' ') || 'none'}`);
+      console.log(`round ${round}: scroll ${Math.round(res.ms)} ms; long tasks (ms from the scroll's start, duration): ${JSON.stringify(res.longTaskAt)}; Alertmanager polls: ${pollsIn.join(' ') || 'none'}`);
       console.log(`  CPU during the whole scroll: ${cpuBetween(sampler.samples, t0, t0 + res.ms)}`);
-      for (const [start, dur] of res.lts) console.log(`  CPU during the long task at ${Math.round(start - res.start)} ms: ${cpuBetween(sampler.samples, res.origin + start, res.origin + start + dur)}`);
+      for (const [at, dur] of res.longTaskAt) console.log(`  CPU during the long task at ${at} ms: ${cpuBetween(sampler.samples, t0 + at, t0 + at + dur)}`);
       const main = events.find((e) => e.name === 'FireAnimationFrame');
       for (const t of events.filter((e) => e.ph === 'X' && e.cat.includes('toplevel') && (e.dur ?? 0) >= 40_000 && main && e.pid === main.pid && e.tid === main.tid)) {
         const inside = events
