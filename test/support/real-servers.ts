@@ -75,8 +75,6 @@ export interface AlertmanagerOptions {
   /** Listen for cluster peers even without clusterPeers (the first replica of an HA pair). */
   clusterListen?: boolean;
   extraArgs?: string[];
-  /** Nice value of the server's process (the benchmarks lower a co-located server below the client's UI). */
-  niceness?: number;
   /** SCHED_IDLE for the server's process: it runs only on cores the client and its UI leave idle. */
   schedIdle?: boolean;
 }
@@ -174,8 +172,6 @@ interface ServerSpec {
   readyPath: string;
   probeHeaders?: Record<string, string>;
   clustered?: boolean;
-  /** Runs the server at this nice value (all its threads), e.g. so that it yields the CPU to the client it serves. */
-  niceness?: number;
   /** Runs the server under SCHED_IDLE (all its threads): it gets only CPU that nothing else wants. */
   schedIdle?: boolean;
 }
@@ -215,10 +211,9 @@ class ManagedServer implements RunningServer {
     installHooks();
     running.add(this);
     const setpriv = '/usr/bin/setpriv';
-    // `nice` and `chrt` before the binary starts, so that every thread it makes (Go's included) inherits them.
+    // `chrt` before the binary starts, so that every thread it makes (Go's included) inherits the policy.
     const exec = [
       ...(this.spec.schedIdle ? ['/usr/bin/chrt', '--idle', '0'] : []),
-      ...(this.spec.niceness === undefined ? [] : ['/usr/bin/nice', '-n', String(this.spec.niceness)]),
       this.spec.bin,
       ...this.spec.args,
     ];
@@ -443,7 +438,6 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
     dataDir,
     readyPath: '/-/ready',
     clustered: clusterAddress !== null,
-    niceness: opts.niceness,
     schedIdle: opts.schedIdle,
   });
   return Object.assign(server, { clusterAddress });
